@@ -1,0 +1,85 @@
+/** Where bad input was found, so a message can name file, line and field. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
+
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_CONFIG'
+  | 'E_INVENTORY'
+  | 'E_PLAYBOOK'
+  | 'E_TEMPLATE'
+  | 'E_VALIDATION'
+  | 'E_UNREACHABLE'
+  | 'E_HOSTKEY'
+  | 'E_MODULE'
+  | 'E_HOSTS_FAILED'
+  | 'E_PKI'
+  | 'E_DNS'
+  | 'E_FIREWALL'
+  | 'E_HAPROXY'
+  | 'E_LAB'
+  | 'E_DOCKER'
+  | 'E_INTERNAL';
+
+export interface IngressErrorOptions {
+  cause?: unknown;
+  location?: SourceLocation;
+}
+
+/** Every error the project raises on purpose: a code for the CLI, a cause for debugging. */
+export class IngressError extends Error {
+  readonly code: ErrorCode;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: IngressErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IngressError';
+    this.code = code;
+    this.location = options.location;
+  }
+}
+
+/** "file:line: field: message", the form editors and humans both follow. */
+export function formatLocation(location: SourceLocation | undefined): string {
+  if (!location) return '';
+  const line = location.line === undefined ? '' : `:${location.line}`;
+  const col = location.line !== undefined && location.column !== undefined ? `:${location.column}` : '';
+  const field = location.field ? ` (${location.field})` : '';
+  return `${location.file}${line}${col}${field}`;
+}
+
+export function formatError(err: unknown): string {
+  if (err instanceof IngressError) {
+    const where = formatLocation(err.location);
+    return where ? `${where}: ${err.message}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+const EXIT_CODES: Record<ErrorCode, number> = {
+  E_USAGE: 64,
+  E_CONFIG: 65,
+  E_INVENTORY: 65,
+  E_PLAYBOOK: 65,
+  E_TEMPLATE: 65,
+  E_VALIDATION: 65,
+  E_HOSTS_FAILED: 2,
+  E_UNREACHABLE: 4,
+  E_HOSTKEY: 4,
+  E_MODULE: 2,
+  E_PKI: 70,
+  E_DNS: 69,
+  E_FIREWALL: 70,
+  E_HAPROXY: 70,
+  E_LAB: 70,
+  E_DOCKER: 69,
+  E_INTERNAL: 70,
+};
+
+export function exitCodeFor(err: unknown): number {
+  return err instanceof IngressError ? EXIT_CODES[err.code] : 1;
+}
