@@ -18,7 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 64;
     process.stderr.write(`ingress: ${formatError(err)}\n`);
-    if (process.env.INGRESS_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (process.env.INGRESS_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(`${err.stack}\n`);
     return exitCodeFor(err);
   }
 }

@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
+import { registerCaCommand } from './ca.js';
+import { registerDaemonCommand } from './daemon.js';
+import { registerInventoryCommand } from './inventory.js';
+import { registerPlayCommand } from './play.js';
 
 /** Each command module registers itself; setExitCode lets a command finish with a non-zero status. */
 export type SetExitCode = (code: number) => void;
 
-export function registerCommands(_program: Command, _setExitCode: SetExitCode): void {
-  // Commands are added here as each domain lands (play, inventory, up, ca, daemon, status, lab).
+export function registerCommands(program: Command, setExitCode: SetExitCode): void {
+  registerPlayCommand(program, setExitCode);
+  registerInventoryCommand(program, setExitCode);
+  registerCaCommand(program, setExitCode);
+  registerDaemonCommand(program, setExitCode);
 }

@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { IngressError } from '../errors.js';
+import { ConfigReader } from './config-reader.js';
+
+import type {
+  DaemonMode,
+  PathConfig,
+  ProbeConfig,
+  ProbeTlsConfig,
+  DnsConfig,
+  PeerConfig,
+  FirewallConfig,
+  ListenConfig,
+  CertWatchConfig,
+  DaemonConfig,
+} from './config-types.js';
+
+export type {
+  DaemonMode,
+  PathConfig,
+  ProbeConfig,
+  ProbeTlsConfig,
+  DnsConfig,
+  PeerConfig,
+  FirewallConfig,
+  ListenConfig,
+  CertWatchConfig,
+  DaemonConfig,
+} from './config-types.js';
+
+export async function loadDaemonConfig(file: string): Promise<DaemonConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new IngressError('E_CONFIG', `cannot read daemon config: ${String(cause)}`, {
+      cause,
+      location: { file },
+    });
+  }
+  return parseDaemonConfig(text, file);
+}
+
+export function parseDaemonConfig(text: string, file: string): DaemonConfig {
+  const r = ConfigReader.parse(text, file);
+  r.requireMap([]);
+  const mode = r.oneOf(['mode'], ['ingress', 'local'] as const);
+  const peers = readPeers(r);
+  const config: DaemonConfig = {
+    file,
+    mode,
+    node: r.str(['node']),
+    paths: readPaths(r, mode),
+    probe: readProbe(r),
+    tls: readTls(r),
+    dns: readDns(r),
+    peers,
+    quorum: r.int(['quorum'], Math.floor((peers.length + 1) / 2) + 1, 1, peers.length + 1),
+    peerIntervalMs: r.int(['peerIntervalMs'], 2000, 100),
+    localProxyStatusUrl: r.has(['localProxyStatusUrl']) ? r.str(['localProxyStatusUrl']) : undefined,
+    haproxySocket: r.str(['haproxy', 'socket'], '/run/haproxy/admin.sock'),
+    haproxyIntervalMs: r.int(['haproxy', 'intervalMs'], 2000, 100),
+    firewall: readFirewall(r, mode),
+    listen: readListen(r),
+    certificates: readCerts(r),
+    certIntervalMs: r.int(['certIntervalMs'], 3_600_000, 1000),
+  };
+  return config;
+}
+
+function readPaths(r: ConfigReader, mode: DaemonMode): PathConfig[] {
+  const count = r.list(['paths'], mode === 'ingress');
+  const paths = Array.from({ length: count }, (_, i): PathConfig => {
+    const at = ['paths', i];
+    const address = r.str([...at, 'address']);
+    return {
+      name: r.str([...at, 'name']),
+      kind: r.oneOf([...at, 'kind'], ['wan', 'mesh'] as const),
+      address,
+      port: r.int([...at, 'port'], undefined, 1, 65535),
+      backend: r.str([...at, 'backend']),
+      server: r.str([...at, 'server']),
+    };
+  });
+  paths.forEach((path, i) => {
+    if (paths.findIndex((other) => other.name === path.name) !== i)
+      r.fail(['paths', i, 'name'], 'is a duplicate');
+  });
+  return paths;
+}
+
+function readProbe(r: ConfigReader): ProbeConfig {
+  const intervalMs = r.int(['probe', 'intervalMs'], 1000, 50);
+  return {
+    intervalMs,
+    jitterMs: r.int(['probe', 'jitterMs'], Math.floor(intervalMs / 10), 0, intervalMs),
+    timeoutMs: r.int(['probe', 'timeoutMs'], Math.min(intervalMs, 2000), 10),
+    rise: r.int(['probe', 'rise'], 2, 1, 100),
+    fall: r.int(['probe', 'fall'], 3, 1, 100),
+    holdDownMs: r.int(['probe', 'holdDownMs'], 30_000, 0),
+    flapCount: r.int(['probe', 'flapCount'], 3, 2, 100),
+    flapWindowMs: r.int(['probe', 'flapWindowMs'], 10_000, 100),
+    lossWindow: r.int(['probe', 'lossWindow'], 20, 1, 1000),
+  };
+}
+
+function readTls(r: ConfigReader): ProbeTlsConfig | undefined {
+  if (!r.has(['tls'])) {
+    if (r.list(['paths']) > 0) r.fail(['tls'], 'is required when paths are probed');
+    return undefined;
+  }
+  const healthPath = r.str(['tls', 'healthPath'], '/healthz');
+  if (!healthPath.startsWith('/') || /\s/.test(healthPath))
+    r.fail(['tls', 'healthPath'], 'must be a path like /healthz');
+  return {
+    caFile: r.str(['tls', 'caFile']),
+    certFile: r.str(['tls', 'certFile']),
+    keyFile: r.str(['tls', 'keyFile']),
+    serverName: r.has(['tls', 'serverName']) ? r.str(['tls', 'serverName']) : undefined,
+    healthPath,
+  };
+}
+
+function readDns(r: ConfigReader): DnsConfig {
+  const addresses = r.strList(['dns', 'addresses']);
+  addresses.forEach((address, i) => {
+    if (isIP(address) === 0) r.fail(['dns', 'addresses', i], `"${address}" is not an IP address`);
+  });
+  return {
+    server: r.str(['dns', 'server']),
+    port: r.int(['dns', 'port'], 53, 1, 65535),
+    zone: r.str(['dns', 'zone']),
+    names: r.strList(['dns', 'names'], true),
+    addresses,
+    tsigKeyFile: r.str(['dns', 'tsigKeyFile']),
+    ttlS: r.int(['dns', 'ttlS'], 60, 1, 86_400),
+    readIntervalMs: r.int(['dns', 'readIntervalMs'], 10_000, 100),
+  };
+}
+
+function readPeers(r: ConfigReader): PeerConfig[] {
+  const count = r.list(['peers']);
+  return Array.from({ length: count }, (_, i) => ({
+    name: r.str(['peers', i, 'name']),
+    statusUrl: r.str(['peers', i, 'statusUrl']),
+    addresses: r.strList(['peers', i, 'addresses'], true),
+  }));
+}
+
+function readFirewall(r: ConfigReader, mode: DaemonMode): FirewallConfig | undefined {
+  if (!r.has(['firewall'])) {
+    if (mode === 'local') r.fail(['firewall'], 'is required in local mode');
+    return undefined;
+  }
+  const minTtlS = r.int(['firewall', 'minTtlS'], 30, 1);
+  return {
+    table: r.str(['firewall', 'table'], 'ingress'),
+    setV4: r.str(['firewall', 'setV4'], 'ingress_v4'),
+    setV6: r.str(['firewall', 'setV6'], 'ingress_v6'),
+    ingressNames: r.strList(['firewall', 'ingressNames'], true),
+    publishedNames: r.strList(['firewall', 'publishedNames']),
+    minTtlS,
+    maxTtlS: r.int(['firewall', 'maxTtlS'], 300, minTtlS),
+  };
+}
+
+/** Status and metrics stay off the public internet: loopback or the Yggdrasil range only. */
+export function isPrivateListenHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host))
+    return isIP(host) !== 0 || host === 'localhost';
+  if (isIP(host) !== 6) return false;
+  const first = parseInt(host.split(':')[0] ?? '', 16);
+  // Yggdrasil addresses live in 200::/7, i.e. the first group is 0x0200..0x03ff.
+  return first >= 0x200 && first <= 0x3ff;
+}
+
+function readListen(r: ConfigReader): ListenConfig {
+  const host = r.str(['listen', 'host'], '127.0.0.1');
+  if (!isPrivateListenHost(host)) {
+    r.fail(['listen', 'host'], `"${host}" is neither loopback nor a Yggdrasil mesh address`);
+  }
+  return { host, port: r.int(['listen', 'port'], 9105, 1, 65535) };
+}
+
+function readCerts(r: ConfigReader): CertWatchConfig[] {
+  const count = r.list(['certificates']);
+  return Array.from({ length: count }, (_, i) => ({
+    path: r.str(['certificates', i, 'path']),
+    warnDays: r.int(['certificates', i, 'warnDays'], 14, 0, 3650),
+  }));
+}

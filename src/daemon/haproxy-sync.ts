@@ -1,0 +1,82 @@
+import type { PathConfig } from './config.js';
+import { pathWeight } from './path-health.js';
+import type { AdminState, DaemonState, Effect, ObservedServer } from './types.js';
+import { log, metric, serverKey } from './types.js';
+
+/** Weight changes smaller than this fraction are noise: re-weighting on every probe would churn HAProxy. */
+const WEIGHT_DEAD_BAND = 0.15;
+
+/** A path is usable when our probes say up and HAProxy's own checks do not say down. */
+export function pathUsable(state: DaemonState, path: PathConfig): boolean | null {
+  const up = state.paths[path.name]?.up ?? null;
+  const observed = state.haproxy?.[serverKey(path.backend, path.server)];
+  if (up === true && observed && !observed.operational) return false;
+  return up;
+}
+
+/** True only when every WAN path is known to be down: the one case the mesh backup is enabled. */
+export function allWansDown(state: DaemonState): boolean {
+  const wans = state.config.paths.filter((path) => path.kind === 'wan');
+  return wans.length > 0 && wans.every((path) => pathUsable(state, path) === false);
+}
+
+function wantedAdmin(state: DaemonState, path: PathConfig): AdminState | null {
+  if (path.kind === 'mesh') {
+    const wans = state.config.paths.filter((p) => p.kind === 'wan').map((p) => pathUsable(state, p));
+    if (wans.includes(true)) return 'drain';
+    // Until every WAN has a verdict, leave the backup as HAProxy has it: its own checks decide.
+    return allWansDown(state) ? 'ready' : null;
+  }
+  const up = state.paths[path.name]?.up ?? null;
+  if (up === null) return null;
+  // drain, not maint: HAProxy keeps checking a drained server, so its own verdict stays current.
+  return up ? 'ready' : 'drain';
+}
+
+interface ServerPlan {
+  effects: Effect[];
+  observed: ObservedServer;
+}
+
+function planServer(state: DaemonState, path: PathConfig, observed: ObservedServer): ServerPlan {
+  const { backend, server } = path;
+  const wanted = wantedAdmin(state, path);
+  // An operator's maint is theirs; and a server HAProxy's checks hold DOWN is not pushed back in.
+  if (wanted === null || observed.admin === 'maint') return { effects: [], observed };
+  if (wanted === 'ready' && !observed.operational && path.kind === 'wan') return { effects: [], observed };
+  const effects: Effect[] = [];
+  let next = observed;
+  if (wanted !== observed.admin) {
+    effects.push({ kind: 'setServerState', backend, server, state: wanted });
+    effects.push(log('info', 'haproxy server state', { backend, server, from: observed.admin, to: wanted }));
+    if (path.kind === 'mesh')
+      effects.push(metric('failovers_total', 1, { to: wanted === 'ready' ? 'mesh' : 'wan' }, 'inc'));
+    next = { ...next, admin: wanted };
+  }
+  const pathState = state.paths[path.name];
+  if (path.kind === 'wan' && wanted === 'ready' && pathState) {
+    const weight = pathWeight(pathState);
+    if (Math.abs(weight - observed.weight) > Math.max(1, observed.weight * WEIGHT_DEAD_BAND)) {
+      effects.push({ kind: 'setServerWeight', backend, server, weight });
+      next = { ...next, weight };
+    }
+  }
+  return { effects, observed: next };
+}
+
+/** Effects only where what we want differs from what HAProxy reported; nothing before the first read. */
+export function reconcileHaproxy(state: DaemonState): { state: DaemonState; effects: Effect[] } {
+  if (state.haproxy === null) return { state, effects: [] };
+  const servers = { ...state.haproxy };
+  const effects: Effect[] = [];
+  for (const path of state.config.paths) {
+    const key = serverKey(path.backend, path.server);
+    const observed = servers[key];
+    if (!observed) continue;
+    const plan = planServer(state, path, observed);
+    effects.push(...plan.effects);
+    // Assume the command lands; the next `show servers state` read corrects us if not.
+    servers[key] = plan.observed;
+  }
+  return { state: { ...state, haproxy: servers }, effects };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createDnsClient } from '../dns/client.js';
+import { parseKeyFile, selectKey } from '../dns/key-file.js';
+import { createHaproxyRuntime, unixSocketConnector } from '../haproxy/runtime.js';
+import { createDaemonMetrics } from '../metrics/registry.js';
+import { buildStatus } from '../metrics/status.js';
+import { loadDaemonConfig } from './config.js';
+import { startStatusServer } from './http.js';
+import { dnsPortFromClient } from './interpreter.js';
+import { createRealPorts } from './ports.js';
+import { createDaemonRunner } from './runner.js';
+
+/** How often the reducer gets a tick; each timer in the state decides whether it is due. */
+const TICK_MS = 100;
+
+export interface RunningDaemon {
+  stop(): Promise<void>;
+}
+
+/** `ingress daemon --config FILE`: wires the real ports around the reducer and serves status. */
+export async function startDaemon(configFile: string, logger: Logger = pino()): Promise<RunningDaemon> {
+  const config = await loadDaemonConfig(configFile);
+  const now = (): number => Date.now();
+  const keyText = await readFile(config.dns.tsigKeyFile, 'utf8');
+  const dnsClient = createDnsClient({
+    server: { host: config.dns.server, port: config.dns.port },
+    key: selectKey(parseKeyFile(keyText, config.dns.tsigKeyFile), config.dns.tsigKeyFile),
+    zone: config.dns.zone,
+    now,
+    timeoutMs: config.probe.timeoutMs,
+  });
+  const metrics = createDaemonMetrics();
+  const ports = await createRealPorts({
+    config,
+    haproxy: createHaproxyRuntime({ connector: unixSocketConnector(config.haproxySocket) }),
+    dns: dnsPortFromClient(dnsClient, config.dns.ttlS),
+    metrics,
+    logger,
+    now,
+  });
+  const runner = createDaemonRunner({ config, ports, now, seed: process.pid });
+  const server = await startStatusServer({
+    listen: config.listen,
+    status: () => buildStatus(runner.state(), now()),
+    metrics: () => metrics.text(),
+  });
+  const timer = setInterval(() => runner.submit({ type: 'tick' }), TICK_MS);
+  logger.info({ node: config.node, mode: config.mode, port: server.port }, 'daemon started');
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await server.close();
+      await runner.idle();
+    },
+  };
+}

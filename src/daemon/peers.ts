@@ -1,0 +1,73 @@
+import type { DaemonState, Effect, PeerState, TimelineEntry } from './types.js';
+import { log } from './types.js';
+
+export function newPeerState(name: string): PeerState {
+  // Presumed alive until proven otherwise: a restart must never remove anyone.
+  return { name, alive: true, okStreak: 0, failStreak: 0, deadPeers: [], serving: true, lastSeenMs: null };
+}
+
+export interface PeerReport {
+  ok: boolean;
+  serving?: boolean;
+  deadPeers?: string[];
+  reason?: string;
+}
+
+export interface PeerUpdate {
+  peer: PeerState;
+  effects: Effect[];
+  change: TimelineEntry | null;
+}
+
+/** A peer is dead to us after `fall` bad reports (unreachable or not serving), alive after `rise` good ones. */
+export function applyPeerReport(
+  peer: PeerState,
+  report: PeerReport,
+  thresholds: { rise: number; fall: number },
+  nowMs: number,
+): PeerUpdate {
+  const good = report.ok && report.serving !== false;
+  let next: PeerState = {
+    ...peer,
+    okStreak: good ? peer.okStreak + 1 : 0,
+    failStreak: good ? 0 : peer.failStreak + 1,
+  };
+  if (report.ok) {
+    next = { ...next, lastSeenMs: nowMs, serving: report.serving ?? true, deadPeers: report.deadPeers ?? [] };
+  }
+  const flip =
+    (next.alive && next.failStreak >= thresholds.fall) || (!next.alive && next.okStreak >= thresholds.rise);
+  if (!flip) return { peer: next, effects: [], change: null };
+  const alive = !next.alive;
+  const reason = alive
+    ? 'reports serving again'
+    : (report.reason ?? (report.ok ? 'not serving' : 'unreachable'));
+  const to = alive ? 'alive' : 'dead';
+  return {
+    peer: { ...next, alive },
+    effects: [log(alive ? 'info' : 'warn', `peer ${to}`, { peer: peer.name, reason })],
+    change: { atMs: nowMs, subject: `peer ${peer.name}`, from: alive ? 'dead' : 'alive', to, reason },
+  };
+}
+
+/** Votes that `target` is dead: ours, plus every live peer (other than the target) that says so. */
+export function deadVotes(state: DaemonState, target: string): number {
+  const own = state.peers[target]?.alive === false ? 1 : 0;
+  const others = Object.values(state.peers).filter(
+    (p) => p.name !== target && p.alive && p.deadPeers.includes(target),
+  ).length;
+  return own + others;
+}
+
+/** A peer's records may go only when a quorum of live ingress nodes, counting ourselves, agree it is dead. */
+export function deadByQuorum(state: DaemonState, target: string): boolean {
+  return deadVotes(state, target) >= state.config.quorum;
+}
+
+/** The names of peers we hold dead; published in our status for the other nodes' votes. */
+export function deadPeerNames(state: DaemonState): string[] {
+  return Object.values(state.peers)
+    .filter((p) => !p.alive)
+    .map((p) => p.name)
+    .sort();
+}

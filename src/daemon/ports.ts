@@ -1,0 +1,87 @@
+import { execFile, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import { IngressError } from '../errors.js';
+import { parseNftSetJson } from '../firewall/nft-json.js';
+import type { HaproxyRuntime } from '../haproxy/runtime.js';
+import type { DaemonMetrics } from '../metrics/registry.js';
+import { parsePeerStatus } from '../metrics/status.js';
+import type { DaemonConfig } from './config.js';
+import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
+import { probeMtls } from './probe.js';
+
+const run = promisify(execFile);
+
+/** nft reads the script on stdin, so the whole file is one transaction. */
+export function nftFirewallPort(nftPath = 'nft'): FirewallPort {
+  return {
+    apply: (script) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(nftPath, ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', (cause) => reject(new IngressError('E_FIREWALL', 'cannot run nft', { cause })));
+        child.on('close', (code) =>
+          code === 0 ? resolve() : reject(new IngressError('E_FIREWALL', `nft -f failed: ${stderr.trim()}`)),
+        );
+        child.stdin.end(script);
+      }),
+    read: async (target, set) => {
+      const { stdout } = await run(nftPath, ['-j', 'list', 'set', target.family, target.table, set]);
+      return parseNftSetJson(stdout).elements;
+    },
+  };
+}
+
+export async function fetchPeerStatus(
+  url: string,
+  timeoutMs: number,
+): ReturnType<DaemonPorts['fetchStatus']> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`status ${response.status}`);
+  const report = parsePeerStatus(await response.json());
+  if (!report) throw new Error('malformed status document');
+  return report;
+}
+
+export async function readCertNotAfterMs(path: string): Promise<number> {
+  const cert = new X509Certificate(await readFile(path));
+  return Date.parse(cert.validTo);
+}
+
+export interface RealPortDeps {
+  config: DaemonConfig;
+  haproxy: Pick<HaproxyRuntime, 'showServersState' | 'setServerState' | 'setServerWeight'>;
+  dns: DnsPort;
+  metrics: DaemonMetrics;
+  logger: Logger;
+  now: () => number;
+}
+
+/** The production ports: TLS probes, HAProxy's socket, RFC 2136, nft, HTTP to peers, pino, prom-client. */
+export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts> {
+  const { config, logger } = deps;
+  const tls = config.tls;
+  const material = tls
+    ? { ca: await readFile(tls.caFile), cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) }
+    : null;
+  return {
+    probe: async (address, port, timeoutMs) => {
+      if (!tls || !material) return { ok: false, reason: 'no tls section in the config' };
+      const serverName = tls.serverName ?? address;
+      return probeMtls(
+        { address, port, serverName, healthPath: tls.healthPath, timeoutMs, ...material },
+        deps.now,
+      );
+    },
+    haproxy: deps.haproxy,
+    dns: deps.dns,
+    firewall: nftFirewallPort(),
+    fetchStatus: (url) => fetchPeerStatus(url, config.probe.timeoutMs),
+    readCertNotAfterMs,
+    metric: (effect) => deps.metrics.apply(effect),
+    log: (level, msg, fields) => logger[level](fields, msg),
+  };
+}

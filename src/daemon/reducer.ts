@@ -1,0 +1,155 @@
+import { applyFirewallResult, reconcileFirewall } from './allow-set.js';
+import type { DaemonConfig } from './config.js';
+import { applyCertRead, applyDnsObserved, applyDnsResult } from './dns-events.js';
+import { reconcileDns } from './dns-records.js';
+import { reconcileHaproxy } from './haproxy-sync.js';
+import { applyProbe, evaluate, newPathState } from './path-health.js';
+import type { PathUpdate } from './path-health.js';
+import { applyPeerReport, newPeerState } from './peers.js';
+import { appendTimeline } from './timeline.js';
+import { fireTimers } from './timers.js';
+import type { DaemonEvent, DaemonState, Effect, StepResult, TimelineEntry } from './types.js';
+import { log, sortedUnique } from './types.js';
+
+export function initialState(config: DaemonConfig, seed = 1): DaemonState {
+  return {
+    config,
+    paths: Object.fromEntries(config.paths.map((p) => [p.name, newPathState(p.name)])),
+    haproxy: null,
+    peers: Object.fromEntries(config.peers.map((p) => [p.name, newPeerState(p.name)])),
+    records: {},
+    dnsPending: {},
+    dnsRetryAtMs: 0,
+    refusedLast: [],
+    allowedUpstream: null,
+    firewall: { resolved: null, confirmed: null, pending: null, retryAtMs: 0 },
+    serving: null,
+    timers: { probe: 0, haproxy: 0, peers: 0, dnsRead: 0, resolve: 0, certs: 0 },
+    rng: seed,
+    timeline: [],
+  };
+}
+
+/** The whole daemon's decision making: one event in, new state and the effects to run out. */
+export function step(state: DaemonState, event: DaemonEvent, nowMs: number): StepResult {
+  const applied = applyEvent(state, event, nowMs);
+  return reconcile(applied.state, applied.effects, nowMs);
+}
+
+function applyEvent(state: DaemonState, event: DaemonEvent, nowMs: number): StepResult {
+  switch (event.type) {
+    case 'probe':
+      return onProbe(state, event, nowMs);
+    case 'haproxy-state':
+      return { state: { ...state, haproxy: { ...event.servers } }, effects: [] };
+    case 'peer-status':
+      return onPeerStatus(state, event, nowMs);
+    case 'upstream-allow':
+      // An unreachable local proxy leaves the last confirmed set in force.
+      return event.ok
+        ? { state: { ...state, allowedUpstream: sortedUnique(event.addresses) }, effects: [] }
+        : { state, effects: [] };
+    case 'dns-observed':
+      return applyDnsObserved(state, event, nowMs);
+    case 'dns-result':
+      return applyDnsResult(state, event, nowMs);
+    case 'firewall-result':
+      return applyFirewallResult(state, event, nowMs);
+    case 'cert-read':
+      return applyCertRead(state, event, nowMs);
+    case 'tick':
+      return onTick(state, nowMs);
+  }
+}
+
+function withPath(state: DaemonState, update: PathUpdate): StepResult {
+  const paths = { ...state.paths, [update.path.name]: update.path };
+  return {
+    state: { ...state, paths, timeline: addChange(state.timeline, update.change) },
+    effects: update.effects,
+  };
+}
+
+function addChange(timeline: readonly TimelineEntry[], change: TimelineEntry | null): TimelineEntry[] {
+  return change ? appendTimeline(timeline, change) : [...timeline];
+}
+
+function onProbe(
+  state: DaemonState,
+  event: Extract<DaemonEvent, { type: 'probe' }>,
+  nowMs: number,
+): StepResult {
+  const path = state.paths[event.path];
+  if (!path)
+    return { state, effects: [log('warn', 'probe result for an unknown path', { path: event.path })] };
+  return withPath(state, applyProbe(path, event, state.config.probe, nowMs));
+}
+
+function onPeerStatus(
+  state: DaemonState,
+  event: Extract<DaemonEvent, { type: 'peer-status' }>,
+  nowMs: number,
+): StepResult {
+  const peer = state.peers[event.peer];
+  if (!peer) return { state, effects: [log('warn', 'status from an unknown peer', { peer: event.peer })] };
+  const update = applyPeerReport(peer, event, state.config.probe, nowMs);
+  const peers = { ...state.peers, [peer.name]: update.peer };
+  return {
+    state: { ...state, peers, timeline: addChange(state.timeline, update.change) },
+    effects: update.effects,
+  };
+}
+
+/** Timers fire, and paths are re-judged so an expired hold-down lets a healthy path back. */
+function onTick(state: DaemonState, nowMs: number): StepResult {
+  let current = state;
+  const effects: Effect[] = [];
+  for (const path of Object.values(state.paths)) {
+    const update = evaluate(path, state.config.probe, nowMs, 'hold-down expired');
+    if (update.path === path) continue;
+    const next = withPath(current, update);
+    current = next.state;
+    effects.push(...next.effects);
+  }
+  const fired = fireTimers(current, nowMs);
+  return { state: fired.state, effects: [...effects, ...fired.effects] };
+}
+
+/** Derived decisions after every event: serving state, HAProxy, DNS, firewall. */
+function reconcile(state: DaemonState, effects: Effect[], nowMs: number): StepResult {
+  const serving = servingOf(state, nowMs);
+  const haproxy = reconcileHaproxy(serving.state);
+  const firewall = reconcileFirewall(haproxy.state, nowMs);
+  const dns = reconcileDns(firewall.state, nowMs);
+  return {
+    state: dns.state,
+    effects: [...effects, ...serving.effects, ...haproxy.effects, ...firewall.effects, ...dns.effects],
+  };
+}
+
+/** Serving while any path is up; withdrawn once every path is known down; undecided before that. */
+function servingOf(state: DaemonState, nowMs: number): StepResult {
+  const paths = Object.values(state.paths);
+  const serving =
+    paths.length === 0
+      ? true
+      : paths.some((p) => p.up === true)
+        ? true
+        : paths.every((p) => p.up === false)
+          ? false
+          : null;
+  if (serving === state.serving) return { state, effects: [] };
+  const from = state.serving === null ? 'unknown' : state.serving ? 'serving' : 'withdrawn';
+  const to = serving === null ? 'unknown' : serving ? 'serving' : 'withdrawn';
+  const change: TimelineEntry = {
+    atMs: nowMs,
+    subject: `node ${state.config.node}`,
+    from,
+    to,
+    reason: 'path states',
+  };
+  return {
+    state: { ...state, serving, timeline: appendTimeline(state.timeline, change) },
+    effects: [log(serving ? 'info' : 'warn', `node ${to}`, { node: state.config.node })],
+  };
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IngressError } from '../errors.js';
+import type { ConnectionSpec, ExecResult } from '../transport/types.js';
+import { docker, dockerode, LAB_LABEL, removeLabResources } from './docker.js';
+import {
+  containerCreateOptions,
+  dockerExec,
+  dockerNetwork,
+  endpoint,
+  prepareSsh,
+  readAddresses,
+  type ContainerPlan,
+  type StartHostOptions,
+} from './host.js';
+import { ensureTestImage } from './image.js';
+import { makeLabKeyPair, type LabKeyPair } from './ssh-keys.js';
+
+export interface LabHost {
+  name: string;
+  containerId: string;
+  /** IPv4 address by lab network name; refreshed by start(). */
+  addresses: Record<string, string>;
+  /** Address on the host's first network, where SSH goes. */
+  address: string;
+  exec(command: string): Promise<ExecResult>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** How to reach the host over SSH as root with the run's key and known_hosts. */
+  connectionSpec(overrides?: Partial<ConnectionSpec>): ConnectionSpec;
+}
+
+export interface Lab {
+  runId: string;
+  workDir: string;
+  image: string;
+  keyPair: LabKeyPair;
+  /** Filled with each host's key, read out of band through docker exec. */
+  knownHostsFile: string;
+  createNetwork(name: string, options?: { subnet?: string }): Promise<string>;
+  startHost(options: StartHostOptions): Promise<LabHost>;
+  disconnectNetwork(host: LabHost, network: string): Promise<void>;
+  connectNetwork(host: LabHost, network: string, ipv4?: string): Promise<void>;
+  /** Removes every container and network of this run, and the work folder. */
+  close(): Promise<void>;
+}
+
+/** Containers on `internal` networks only: nothing in the lab can reach beyond this machine. */
+async function createNetwork(runId: string, dockerName: string, subnet: string | undefined): Promise<void> {
+  const api = await dockerode();
+  await docker(`create network ${dockerName}`, () =>
+    api.createNetwork({
+      Name: dockerName,
+      Driver: 'bridge',
+      Internal: true,
+      CheckDuplicate: true,
+      Labels: { [LAB_LABEL]: runId },
+      ...(subnet === undefined ? {} : { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } }),
+    }),
+  );
+}
+
+async function trustHostKey(knownHostsFile: string, host: LabHost): Promise<void> {
+  const key = await host.exec('cat /etc/ssh/ssh_host_ed25519_key.pub');
+  if (key.rc !== 0)
+    throw new IngressError('E_LAB', `cannot read the host key of ${host.name}: ${key.stderr}`);
+  const [type, blob] = key.stdout.trim().split(/\s+/);
+  const lines = Object.values(host.addresses).map((ip) => `${ip} ${type} ${blob}\n`);
+  await appendFile(knownHostsFile, lines.join(''), { mode: 0o600 });
+}
+
+async function startHost(lab: Lab, plan: Omit<ContainerPlan, 'containerName'>, options: StartHostOptions) {
+  const api = await dockerode();
+  const full: ContainerPlan = { ...plan, containerName: `ingress-${plan.runId}-${options.name}` };
+  const container = await docker(`create ${full.containerName}`, () =>
+    api.createContainer(containerCreateOptions(options, full)),
+  );
+  for (const network of options.networks.slice(1)) {
+    await docker(`connect ${options.name} to ${network.name}`, () =>
+      api
+        .getNetwork(dockerNetwork(full, network.name))
+        .connect({ Container: container.id, EndpointConfig: endpoint(network, options.name) }),
+    );
+  }
+  const boot = async (): Promise<void> => {
+    await docker(`start ${full.containerName}`, () => container.start());
+    Object.assign(host.addresses, await readAddresses(container, full));
+    host.address = host.addresses[options.networks[0]?.name ?? ''] ?? '';
+    await prepareSsh(container.id, lab.keyPair.publicKey, host.address);
+  };
+  const host: LabHost = {
+    name: options.name,
+    containerId: container.id,
+    addresses: {},
+    address: '',
+    exec: (command) => dockerExec(container.id, command),
+    stop: () => docker(`stop ${full.containerName}`, async () => void (await container.stop({ t: 10 }))),
+    start: boot,
+    connectionSpec: (overrides = {}) => ({
+      hostName: options.name,
+      connection: 'ssh',
+      address: host.address,
+      port: 22,
+      user: 'root',
+      privateKeyFile: lab.keyPair.privateKeyFile,
+      connectTimeoutMs: 10_000,
+      knownHostsFile: lab.knownHostsFile,
+      acceptNewHostKeys: false,
+      ...overrides,
+    }),
+  };
+  await boot();
+  await trustHostKey(lab.knownHostsFile, host);
+  return host;
+}
+
+/** A set of test hosts and networks for one run, labelled `ingress.lab=<runId>` for cleanup. */
+export async function createLab(options: { runId?: string; image?: string } = {}): Promise<Lab> {
+  const runId = options.runId ?? randomBytes(4).toString('hex');
+  const image = options.image ?? (await ensureTestImage());
+  const workDir = await mkdtemp(join(tmpdir(), `ingress-lab-${runId}-`));
+  const knownHostsFile = join(workDir, 'known_hosts');
+  await writeFile(knownHostsFile, '', { mode: 0o600 });
+  const keyPair = await makeLabKeyPair(workDir, `ingress-lab-${runId}`);
+  const plan = { runId, image, dockerNetworks: {} as Record<string, string> };
+  const lab: Lab = {
+    runId,
+    workDir,
+    image,
+    keyPair,
+    knownHostsFile,
+    async createNetwork(name, networkOptions = {}) {
+      const dockerName = `ingress-${runId}-${name}`;
+      await createNetwork(runId, dockerName, networkOptions.subnet);
+      plan.dockerNetworks[name] = dockerName;
+      return dockerName;
+    },
+    startHost: (hostOptions) => startHost(lab, plan, hostOptions),
+    async disconnectNetwork(host, network) {
+      const api = await dockerode();
+      await docker(`disconnect ${host.name} from ${network}`, () =>
+        api.getNetwork(dockerNetwork(plan, network)).disconnect({ Container: host.containerId, Force: true }),
+      );
+      delete host.addresses[network];
+    },
+    async connectNetwork(host, network, ipv4) {
+      const api = await dockerode();
+      await docker(`connect ${host.name} to ${network}`, () =>
+        api.getNetwork(dockerNetwork(plan, network)).connect({
+          Container: host.containerId,
+          EndpointConfig: endpoint({ name: network, ...(ipv4 === undefined ? {} : { ipv4 }) }, host.name),
+        }),
+      );
+      const info = await docker('inspect container', () => api.getContainer(host.containerId).inspect());
+      const ip = info.NetworkSettings.Networks[dockerNetwork(plan, network)]?.IPAddress;
+      if (ip) host.addresses[network] = ip;
+    },
+    async close() {
+      await removeLabResources(runId);
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+  return lab;
+}

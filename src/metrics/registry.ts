@@ -1,0 +1,66 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Effect, MetricName } from '../daemon/types.js';
+
+type MetricEffect = Extract<Effect, { kind: 'metric' }>;
+
+interface Definition {
+  type: 'gauge' | 'counter';
+  help: string;
+  labels: string[];
+}
+
+const DEFINITIONS: Record<MetricName, Definition> = {
+  path_up: {
+    type: 'gauge',
+    help: '1 when the path passes its probes (after rise/fall), else 0',
+    labels: ['path'],
+  },
+  rtt_seconds: { type: 'gauge', help: 'Moving average of the probe round-trip time', labels: ['path'] },
+  loss_ratio: { type: 'gauge', help: 'Share of failed probes over the recent window', labels: ['path'] },
+  state_changes_total: { type: 'counter', help: 'Path state changes', labels: ['path', 'to'] },
+  failovers_total: { type: 'counter', help: 'Switches to the mesh backup and back', labels: ['to'] },
+  dns_updates_total: { type: 'counter', help: 'RFC 2136 updates sent, by result', labels: ['result'] },
+  firewall_set_size: { type: 'gauge', help: 'Addresses in the ingress allow-sets', labels: [] },
+  firewall_updates_total: { type: 'counter', help: 'Allow-set replacements, by result', labels: ['result'] },
+  cert_expiry_seconds: {
+    type: 'gauge',
+    help: 'Seconds until the watched certificate expires',
+    labels: ['path'],
+  },
+};
+
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  /** Applies one metric effect from the reducer. */
+  apply(effect: MetricEffect): void;
+  /** The Prometheus text exposition. */
+  text(): Promise<string>;
+}
+
+/** A registry of its own (not prom-client's global one), so several daemons can live in one test process. */
+export function createDaemonMetrics(prefix = 'ingress_'): DaemonMetrics {
+  const registry = new Registry();
+  const gauges = new Map<MetricName, Gauge>();
+  const counters = new Map<MetricName, Counter>();
+  for (const [name, def] of Object.entries(DEFINITIONS) as [MetricName, Definition][]) {
+    const config = {
+      name: `${prefix}${name}`,
+      help: def.help,
+      labelNames: def.labels,
+      registers: [registry],
+    };
+    if (def.type === 'gauge') gauges.set(name, new Gauge(config));
+    else counters.set(name, new Counter(config));
+  }
+  return {
+    registry,
+    apply(effect) {
+      const gauge = gauges.get(effect.name);
+      const counter = counters.get(effect.name);
+      // A counter only counts up; a gauge takes the value as given.
+      if (counter) counter.inc(effect.labels, effect.op === 'inc' ? effect.value : 0);
+      else gauge?.[effect.op === 'inc' ? 'inc' : 'set'](effect.labels, effect.value);
+    },
+    text: () => registry.metrics(),
+  };
+}

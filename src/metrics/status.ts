@@ -1,0 +1,91 @@
+import { lossRatio, pathWeight } from '../daemon/path-health.js';
+import { deadPeerNames } from '../daemon/peers.js';
+import type { DaemonState } from '../daemon/types.js';
+
+export interface PathStatus {
+  name: string;
+  kind: 'wan' | 'mesh';
+  state: 'up' | 'down' | 'unknown';
+  heldUntil: string | null;
+  rttMs: number | null;
+  loss: number;
+  weight: number;
+  lastChange: string | null;
+  reason: string;
+}
+
+export interface DaemonStatus {
+  node: string;
+  mode: 'ingress' | 'local';
+  time: string;
+  serving: boolean | null;
+  paths: PathStatus[];
+  peers: { name: string; alive: boolean; lastSeen: string | null }[];
+  /** Peers this node holds dead: the other ingress nodes count it as this node's vote. */
+  deadPeers: string[];
+  /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
+  allowSet: string[] | null;
+  records: Record<string, string[]>;
+  timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The JSON served on /status: what the daemon believes and why, newest changes last. */
+export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 50): DaemonStatus {
+  const { config } = state;
+  return {
+    node: config.node,
+    mode: config.mode,
+    time: new Date(nowMs).toISOString(),
+    serving: state.serving,
+    paths: config.paths.map((p): PathStatus => {
+      const s = state.paths[p.name];
+      const held = s?.heldUntilMs !== null && s?.heldUntilMs !== undefined && s.heldUntilMs > nowMs;
+      return {
+        name: p.name,
+        kind: p.kind,
+        state: s?.up === true ? 'up' : s?.up === false ? 'down' : 'unknown',
+        heldUntil: held ? iso(s.heldUntilMs) : null,
+        rttMs: s?.rttEwmaMs === null || s === undefined ? null : Math.round(s.rttEwmaMs * 10) / 10,
+        loss: s ? lossRatio(s) : 0,
+        weight: s ? pathWeight(s) : 0,
+        lastChange: iso(s?.lastChangeMs ?? null),
+        reason: s?.reason ?? '',
+      };
+    }),
+    peers: Object.values(state.peers).map((p) => ({
+      name: p.name,
+      alive: p.alive,
+      lastSeen: iso(p.lastSeenMs),
+    })),
+    deadPeers: deadPeerNames(state),
+    allowSet: state.firewall.confirmed,
+    records: state.records,
+    timeline: state.timeline.slice(-timelineLimit).map((t) => ({
+      at: iso(t.atMs) ?? '',
+      subject: t.subject,
+      from: t.from,
+      to: t.to,
+      reason: t.reason,
+    })),
+  };
+}
+
+export interface PeerReportFields {
+  serving: boolean;
+  deadPeers: string[];
+  allowSet: string[] | null;
+}
+
+/** Reads another daemon's /status answer; tolerant of extra fields, strict on the ones votes rely on. */
+export function parsePeerStatus(body: unknown): PeerReportFields | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const doc = body as Record<string, unknown>;
+  const strings = (value: unknown): string[] | null =>
+    Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
+  const deadPeers = strings(doc.deadPeers);
+  if ((typeof doc.serving !== 'boolean' && doc.serving !== null) || deadPeers === null) return null;
+  // A node that has not decided yet (just started) is no evidence of a dead node.
+  return { serving: doc.serving ?? true, deadPeers, allowSet: strings(doc.allowSet) };
+}

@@ -1,0 +1,128 @@
+import type { AptCacheState, PackageState } from '../facts/apt.js';
+import { aptCacheFact, aptPolicyFact, dpkgFact } from '../facts/apt.js';
+import { runFact } from '../facts/run.js';
+import type { RawArgs } from './args.js';
+import { aliased, argError, checkKnown, optBool, optEnum, optNumber, optStringList } from './args.js';
+import type { Plan } from './plan.js';
+import { planOf } from './plan.js';
+import { q } from './shell-quote.js';
+import type { Module, ModuleContext, ModuleResult } from './types.js';
+
+const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge'] as const;
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
+
+export interface AptArgs {
+  names: string[];
+  state: 'present' | 'absent' | 'latest';
+  updateCache: boolean;
+  cacheValidTimeS?: number;
+  purge: boolean;
+}
+
+export type AptChange =
+  | { kind: 'install'; names: string[] }
+  | { kind: 'upgrade'; names: string[] }
+  | { kind: 'remove'; names: string[]; purge: boolean };
+
+export function parseAptArgs(raw: RawArgs): AptArgs {
+  const args = aliased(raw, 'name', ['pkg', 'package']);
+  checkKnown('apt', args, KNOWN);
+  const names = optStringList('apt', args, 'name') ?? [];
+  names.forEach((n, i) => {
+    if (!PACKAGE_NAME.test(n))
+      throw argError('apt', `name[${i}]`, `${JSON.stringify(n)} is not a package name`);
+  });
+  const cacheValidTimeS = optNumber('apt', args, 'cache_valid_time');
+  const updateCache = optBool('apt', args, 'update_cache') ?? cacheValidTimeS !== undefined;
+  if (names.length === 0 && !updateCache) throw argError('apt', 'name', 'name or update_cache is required');
+  return {
+    names,
+    state: optEnum('apt', args, 'state', ['present', 'absent', 'latest'] as const) ?? 'present',
+    updateCache,
+    cacheValidTimeS,
+    purge: optBool('apt', args, 'purge') ?? false,
+  };
+}
+
+/** Pure: update unless the last update is younger than cache_valid_time. */
+export function needsCacheUpdate(args: AptArgs, cache: AptCacheState): boolean {
+  if (!args.updateCache) return false;
+  if (args.cacheValidTimeS === undefined || cache.updatedS === undefined) return true;
+  return cache.nowS - cache.updatedS > args.cacheValidTimeS;
+}
+
+/** Pure: which packages to install, upgrade or remove, from dpkg (or apt-cache policy) facts. */
+export function planApt(args: AptArgs, packages: Record<string, PackageState>): Plan<AptChange> {
+  const pkgs = args.names.map((n) => packages[n] ?? { name: n, status: 'not-installed' as const });
+  const changes: AptChange[] = [];
+  if (args.state === 'absent') {
+    const gone = pkgs.filter((p) => p.status === 'installed' || (args.purge && p.status === 'config-files'));
+    if (gone.length > 0) changes.push({ kind: 'remove', names: gone.map((p) => p.name), purge: args.purge });
+    return planOf(changes, 'packages are already absent', `remove ${gone.map((p) => p.name).join(' ')}`);
+  }
+  const missing = pkgs.filter((p) => p.status !== 'installed').map((p) => p.name);
+  if (missing.length > 0) changes.push({ kind: 'install', names: missing });
+  if (args.state === 'latest') {
+    const old = pkgs.filter(
+      (p) => p.status === 'installed' && p.candidate !== undefined && p.candidate !== p.version,
+    );
+    if (old.length > 0) changes.push({ kind: 'upgrade', names: old.map((p) => p.name) });
+  }
+  const what = changes.map((c) => `${c.kind} ${c.names.join(' ')}`).join('; ');
+  return planOf(changes, `packages are already ${args.state === 'latest' ? 'latest' : 'present'}`, what);
+}
+
+const APT_GET =
+  'DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+
+/** One apt-get per change; noninteractive, keeping local config files on upgrade. */
+export function aptCommands(changes: readonly AptChange[]): string[] {
+  return changes.map((c) => {
+    const names = c.names.map(q).join(' ');
+    if (c.kind === 'remove') return `${APT_GET} remove ${c.purge ? '--purge ' : ''}${names}`;
+    return `${APT_GET} install ${c.kind === 'upgrade' ? '--only-upgrade ' : ''}${names}`;
+  });
+}
+
+async function updateCache(args: AptArgs, ctx: ModuleContext): Promise<ModuleResult | boolean> {
+  if (!args.updateCache) return false;
+  const cache = await runFact(ctx.remote, aptCacheFact());
+  if (!needsCacheUpdate(args, cache)) return false;
+  if (ctx.check) return true;
+  const res = await ctx.remote.exec('DEBIAN_FRONTEND=noninteractive apt-get update -q');
+  if (res.rc !== 0) return { changed: false, failed: true, msg: 'Failed to update apt cache', ...res };
+  return true;
+}
+
+async function runApt(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResult> {
+  const args = parseAptArgs(raw);
+  const updated = await updateCache(args, ctx);
+  if (typeof updated !== 'boolean') return updated;
+  if (args.names.length === 0) return { changed: updated, cache_updated: updated, msg: 'cache checked' };
+  const fact = args.state === 'latest' ? aptPolicyFact(args.names) : dpkgFact(args.names);
+  const plan = planApt(args, await runFact(ctx.remote, fact));
+  const base: ModuleResult = { changed: plan.changes.length > 0, msg: plan.reason, cache_updated: updated };
+  if (!base.changed || ctx.check) return base;
+  let stdout = '';
+  for (const cmd of aptCommands(plan.changes)) {
+    const res = await ctx.remote.exec(cmd);
+    stdout += res.stdout;
+    if (res.rc !== 0)
+      return {
+        ...base,
+        failed: true,
+        msg: `'${cmd}' failed: ${res.stderr.trim()}`,
+        rc: res.rc,
+        stdout,
+        stderr: res.stderr,
+      };
+  }
+  return { ...base, rc: 0, stdout, stdout_lines: stdout.split('\n').filter((l) => l !== '') };
+}
+
+export const aptModule: Module = {
+  name: 'apt',
+  aliases: ['ansible.builtin.apt'],
+  validate: (args) => void parseAptArgs(args),
+  run: runApt,
+};

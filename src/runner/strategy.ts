@@ -1,0 +1,129 @@
+import { mapLimit } from './concurrency.js';
+import { flushHandlers, notifyHandlers } from './handlers.js';
+import type { Inherited } from './inherit.js';
+import { inherit, rootInherited } from './inherit.js';
+import type { ActionTask, BlockTask, TaskNode } from './model.js';
+import { reportOutcome } from './outcome.js';
+import type { PlayRun } from './play-run.js';
+import { shouldRunTags } from './tags.js';
+import { runTaskOnHost } from './task-host.js';
+
+/**
+ * Ansible's linear strategy: each task runs on every host still in the play
+ * (at most `forks` at once) before the next task starts. Functions return the
+ * hosts that failed or became unreachable among those they were given.
+ */
+
+export function taskTitle(pr: PlayRun, task: ActionTask): string {
+  if (!task.name) return task.action;
+  try {
+    return pr.deps.templar.renderText(task.name, { ...pr.play.vars, ...pr.options.extraVars });
+  } catch {
+    return task.name;
+  }
+}
+
+/** After a failure: any_errors_fatal or max_fail_percentage stop the whole run. */
+function checkAbort(pr: PlayRun, failed: Set<string>, eff: Inherited): void {
+  if (failed.size === 0 || eff.rescuable) return;
+  for (const host of failed) pr.batchFailed.add(host);
+  const max = pr.play.maxFailPercentage;
+  const overMax = max !== undefined && (pr.batchFailed.size / pr.batch.length) * 100 > max;
+  if (pr.play.anyErrorsFatal || overMax) {
+    pr.state.aborted = true;
+    pr.ended = true;
+  }
+}
+
+export async function runOnHosts(
+  pr: PlayRun,
+  task: ActionTask,
+  eff: Inherited,
+  hosts: string[],
+): Promise<Set<string>> {
+  const failed = new Set<string>();
+  await mapLimit(hosts, pr.options.forks, async (host) => {
+    const result = await runTaskOnHost(pr, task, eff, host);
+    const outcome = reportOutcome(pr, task, eff, host, result);
+    if (outcome === 'changed') notifyHandlers(pr, task, host, pr.taskVars(host, eff.vars));
+    if (outcome === 'failed' || outcome === 'unreachable') failed.add(host);
+    // A failure no rescue will catch removes the host from the rest of the play now.
+    if (outcome === 'failed' && !eff.rescuable) pr.state.failed.add(host);
+  });
+  checkAbort(pr, failed, eff);
+  return failed;
+}
+
+export async function flush(pr: PlayRun): Promise<void> {
+  await flushHandlers(pr, async (handler, hosts) => {
+    pr.deps.sink.taskStart(taskTitle(pr, handler), 'handler');
+    await runOnHosts(pr, handler, inherit(rootInherited(pr.play), handler), hosts);
+  });
+}
+
+async function runActionNode(
+  pr: PlayRun,
+  task: ActionTask,
+  hosts: string[],
+  inh: Inherited,
+): Promise<Set<string>> {
+  const eff = inherit(inh, task);
+  if (!shouldRunTags(eff.tags, pr.options.tags, pr.options.skipTags)) return new Set();
+  if (task.runnerAction === 'meta') {
+    const what = task.args._raw_params;
+    if (what === 'flush_handlers') await flush(pr);
+    if (what === 'end_play') pr.ended = true;
+    return new Set();
+  }
+  pr.deps.sink.taskStart(taskTitle(pr, task), 'task');
+  return runOnHosts(pr, task, eff, hosts);
+}
+
+/** block, then rescue for the hosts that failed in it, then always for every host that entered it. */
+async function runBlock(
+  pr: PlayRun,
+  block: BlockTask,
+  hosts: string[],
+  inh: Inherited,
+): Promise<Set<string>> {
+  const scope = inherit(inh, block);
+  const reachable = (host: string) => !pr.state.unreachable.has(host);
+  const inBlock = await runNodes(pr, block.block, hosts, {
+    ...scope,
+    rescuable: inh.rescuable || block.rescue.length > 0,
+  });
+  let failed = inBlock;
+  if (block.rescue.length > 0 && inBlock.size > 0) {
+    const rescued = await runNodes(pr, block.rescue, [...inBlock].filter(reachable), scope);
+    failed = new Set([...inBlock].filter((host) => !reachable(host) || rescued.has(host)));
+  }
+  if (block.always.length > 0) {
+    const alwaysFailed = await runNodes(pr, block.always, hosts.filter(reachable), scope);
+    for (const host of alwaysFailed) failed.add(host);
+  }
+  return failed;
+}
+
+export async function runNodes(
+  pr: PlayRun,
+  nodes: TaskNode[],
+  hosts: string[],
+  inh: Inherited,
+): Promise<Set<string>> {
+  const failed = new Set<string>();
+  for (const node of nodes) {
+    const active = hosts.filter((host) => !failed.has(host));
+    if (pr.ended || active.length === 0) break;
+    const nodeFailed =
+      node.kind === 'action'
+        ? await runActionNode(pr, node, active, inh)
+        : await runBlock(pr, node, active, inh);
+    for (const host of nodeFailed) failed.add(host);
+  }
+  return failed;
+}
+
+export async function runSection(pr: PlayRun, nodes: TaskNode[]): Promise<void> {
+  if (pr.ended) return;
+  await runNodes(pr, nodes, pr.activeHosts(), rootInherited(pr.play));
+}

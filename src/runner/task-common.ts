@@ -1,0 +1,115 @@
+import type { Module } from '../modules/types.js';
+import { readBool, readConditionList, readStringList, readVars, readString } from './fields.js';
+import type { TaskCommon } from './model.js';
+import type { Entry, YamlSource } from './yaml-source.js';
+import { entryError } from './yaml-source.js';
+
+/** What task parsing needs from around it. */
+export interface ParseContext {
+  playbookDir: string;
+  /** Folder of the file being parsed. */
+  taskDir: string;
+  lookupModule(name: string): Module | undefined;
+  /** Files being included, outermost first, to stop include cycles. */
+  includeStack: string[];
+}
+
+/** Keywords shared by actions, blocks and includes. */
+export const COMMON_KEYS = new Set([
+  'name',
+  'when',
+  'tags',
+  'vars',
+  'become',
+  'become_user',
+  'ignore_errors',
+  'no_log',
+  'check_mode',
+]);
+
+export const ACTION_KEYS = new Set([
+  ...COMMON_KEYS,
+  'loop',
+  'with_items',
+  'loop_control',
+  'register',
+  'notify',
+  'changed_when',
+  'failed_when',
+  'args',
+  'until',
+  'retries',
+  'delay',
+]);
+
+export const BLOCK_KEYS = new Set([...COMMON_KEYS, 'block', 'rescue', 'always']);
+export const INCLUDE_NAMES = new Set([
+  'include_tasks',
+  'import_tasks',
+  'ansible.builtin.include_tasks',
+  'ansible.builtin.import_tasks',
+]);
+
+/** Reads the shared keywords; returns the entries it did not consume. */
+export function parseCommon(
+  src: YamlSource,
+  entries: Entry[],
+  line: number,
+  ctx: ParseContext,
+): { common: TaskCommon; rest: Entry[] } {
+  const common: TaskCommon = {
+    when: [],
+    tags: [],
+    vars: {},
+    ignoreErrors: false,
+    noLog: false,
+    location: { file: src.file, line },
+    taskDir: ctx.taskDir,
+  };
+  const rest: Entry[] = [];
+  for (const entry of entries) {
+    if (!applyCommon(src, entry, common)) rest.push(entry);
+  }
+  return { common, rest };
+}
+
+function applyCommon(src: YamlSource, entry: Entry, common: TaskCommon): boolean {
+  switch (entry.key) {
+    case 'name':
+      common.name = readString(src, entry);
+      return true;
+    case 'when':
+      common.when = readConditionList(src, entry);
+      return true;
+    case 'tags':
+      common.tags = readStringList(src, entry);
+      return true;
+    case 'vars':
+      common.vars = readVars(src, entry);
+      return true;
+    case 'become':
+      common.become = readBool(src, entry);
+      return true;
+    case 'become_user':
+      common.becomeUser = readString(src, entry);
+      return true;
+    case 'ignore_errors':
+      common.ignoreErrors = readBool(src, entry);
+      return true;
+    case 'no_log':
+      common.noLog = readBool(src, entry);
+      return true;
+    case 'check_mode':
+      common.checkMode = readBool(src, entry);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Rejects any key outside `allowed`, naming it and its line. */
+export function rejectUnknown(src: YamlSource, entries: Entry[], allowed: Set<string>, what: string): void {
+  for (const entry of entries) {
+    if (!allowed.has(entry.key)) throw entryError(src, entry, `unknown ${what} keyword '${entry.key}'`);
+  }
+}

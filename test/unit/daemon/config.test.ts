@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isPrivateListenHost, parseDaemonConfig } from '../../../src/daemon/config.js';
+import { IngressError } from '../../../src/errors.js';
+import { fixturePath, loadConfig } from './harness.js';
+
+function parseError(name: string): IngressError {
+  const file = fixturePath(name);
+  try {
+    parseDaemonConfig(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    if (err instanceof IngressError) return err;
+    throw err;
+  }
+  throw new Error(`${name} parsed without error`);
+}
+
+describe('daemon config', () => {
+  it('reads an ingress config with defaults filled in', () => {
+    const config = loadConfig('ingress.yml');
+    expect(config.mode).toBe('ingress');
+    expect(config.paths.map((p) => `${p.name}:${p.kind}:${p.backend}/${p.server}`)).toEqual([
+      'wan1:wan:home/wan1',
+      'wan2:wan:home/wan2',
+      'mesh:mesh:home/mesh',
+    ]);
+    expect(config.probe).toMatchObject({ intervalMs: 1000, rise: 2, fall: 3, lossWindow: 20 });
+    expect(config.dns.port).toBe(53);
+    // Three ingress nodes in all: two votes are a majority.
+    expect(config.quorum).toBe(2);
+    expect(config.firewall).toBeUndefined();
+  });
+
+  it('reads a local config with firewall bounds', () => {
+    const config = loadConfig('local.yml');
+    expect(config.firewall).toEqual({
+      table: 'ingress',
+      setV4: 'ingress_v4',
+      setV6: 'ingress_v6',
+      ingressNames: ['ingress-1.nodes.example.org', 'ingress-2.nodes.example.org'],
+      publishedNames: ['www.example.org'],
+      minTtlS: 30,
+      maxTtlS: 300,
+    });
+    expect(config.listen).toEqual({ host: '200:abcd::1', port: 9105 });
+  });
+
+  it('refuses a status listener on a public address, naming file, line and field', () => {
+    const err = parseError('bad-listen.yml');
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.location).toMatchObject({
+      file: fixturePath('bad-listen.yml'),
+      line: 11,
+      field: 'listen.host',
+    });
+    expect(err.message).toMatch(/0\.0\.0\.0/);
+  });
+
+  it('names the line of a bad enum value inside a list', () => {
+    const err = parseError('bad-path-kind.yml');
+    expect(err.location).toMatchObject({ line: 5, field: 'paths[0].kind' });
+    expect(err.message).toMatch(/wan, mesh/);
+  });
+
+  it('points a missing key at its parent mapping', () => {
+    expect(() => parseDaemonConfig('mode: ingress\nnode: a\npaths: []\n', 'x.yml')).toThrow(/is required/);
+    try {
+      parseDaemonConfig('mode: local\nnode: a\ndns:\n  server: s\n', 'x.yml');
+    } catch (err) {
+      expect((err as IngressError).location).toMatchObject({ file: 'x.yml', line: 4, field: 'dns.zone' });
+    }
+    expect.assertions(2);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(() => parseDaemonConfig('mode: [ingress\nnode: a\n', 'y.yml')).toThrow(IngressError);
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['::1', true],
+    ['localhost', true],
+    ['200:abcd::1', true],
+    ['3ff:1::1', true],
+    ['0.0.0.0', false],
+    ['203.0.113.1', false],
+    ['2001:db8::1', false],
+    ['::', false],
+  ])('listen host %s private=%s', (host, expected) => {
+    expect(isPrivateListenHost(host)).toBe(expected);
+  });
+});

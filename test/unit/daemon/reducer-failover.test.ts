@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { haproxyState, loadConfig, ofKind, Scenario, server } from './harness.js';
+
+const ready = server('ready');
+
+/** An ingress node with HAProxy reporting every server ready and both WANs proven up. */
+function healthy(): Scenario {
+  const s = new Scenario(loadConfig('ingress.yml'));
+  s.at(0, haproxyState(ready, ready, server('drain')));
+  s.probes('wan1', '++');
+  s.probes('wan2', '++');
+  s.probes('mesh', '++');
+  return s;
+}
+
+function meshStates(s: Scenario): string[] {
+  return s
+    .of('setServerState')
+    .filter((e) => e.server === 'mesh')
+    .map((e) => e.state);
+}
+
+describe('failover between WAN paths and the mesh backup', () => {
+  it('enables the mesh only while every WAN path is down', () => {
+    const s = healthy();
+    s.probes('wan1', '---');
+    expect(meshStates(s)).toEqual([]);
+    s.probes('wan2', '---');
+    expect(meshStates(s)).toEqual(['ready']);
+    s.probes('wan1', '++');
+    expect(meshStates(s)).toEqual(['ready', 'drain']);
+    expect(
+      s
+        .of('metric')
+        .filter((m) => m.name === 'failovers_total')
+        .map((m) => m.labels.to),
+    ).toEqual(['mesh', 'wan']);
+  });
+
+  it('drains a failed WAN server and readies it again when it recovers', () => {
+    const s = healthy();
+    s.probes('wan1', '---++');
+    expect(
+      s
+        .of('setServerState')
+        .filter((e) => e.server === 'wan1')
+        .map((e) => e.state),
+    ).toEqual(['drain', 'ready']);
+  });
+
+  it('emits nothing when HAProxy already agrees', () => {
+    const s = healthy();
+    const before = s.emitted.length;
+    expect(s.of('setServerState')).toEqual([]);
+    // 10 ms RTT: the daemon wanted weight round(256 * 50 / 60) = 213 on both WANs.
+    const effects = s.at(
+      s.nowMs + 1,
+      haproxyState(server('ready', true, 213), server('ready', true, 213), server('drain')),
+    );
+    expect(ofKind(effects, 'setServerState')).toEqual([]);
+    expect(s.emitted.length).toBe(before);
+  });
+
+  it('leaves the mesh backup alone until a WAN path has a verdict', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    s.at(0, haproxyState(ready, ready, ready));
+    s.probes('wan1', '--');
+    expect(s.of('setServerState')).toEqual([]);
+    s.probes('wan2', '++');
+    expect(meshStates(s)).toEqual(['drain']);
+  });
+
+  it('does not steer before the first HAProxy read', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    s.probes('wan1', '---');
+    s.probes('wan2', '---');
+    expect(s.of('setServerState')).toEqual([]);
+  });
+
+  it('does not force up a server that HAProxy checks hold DOWN, and counts it as down', () => {
+    const s = healthy();
+    s.probes('wan2', '---');
+    // Our probes to wan1 succeed, yet HAProxy's own checks marked wan1 DOWN.
+    s.at(s.nowMs + 1, haproxyState(server('drain', false), server('drain'), server('drain')));
+    expect(s.of('setServerState').filter((e) => e.server === 'wan1')).toEqual([]);
+    expect(meshStates(s)).toEqual(['ready']);
+  });
+
+  it("leaves an operator's maint alone", () => {
+    const s = healthy();
+    s.at(s.nowMs + 1, haproxyState(server('maint'), ready, server('drain')));
+    s.probes('wan1', '+++');
+    expect(s.of('setServerState').filter((e) => e.server === 'wan1')).toEqual([]);
+  });
+
+  it('re-weights a path whose RTT grows, within 1..256', () => {
+    const s = healthy();
+    for (let i = 0; i < 10; i += 1)
+      s.at(s.nowMs + 1000, { type: 'probe', path: 'wan2', ok: true, rttMs: 150 });
+    const weights = s.of('setServerWeight').filter((e) => e.server === 'wan2');
+    expect(weights.length).toBeGreaterThan(0);
+    const last = weights.at(-1)?.weight ?? 0;
+    expect(last).toBeLessThan(128);
+    expect(last).toBeGreaterThanOrEqual(1);
+    // Another probe at the same RTT is inside the dead band: no further command.
+    const count = s.of('setServerWeight').length;
+    s.at(s.nowMs + 1000, { type: 'probe', path: 'wan2', ok: true, rttMs: 150 });
+    expect(s.of('setServerWeight').length).toBe(count);
+  });
+});
+
+describe('flap damping', () => {
+  it('probe results flipping inside the fall threshold never fail over', () => {
+    const s = healthy();
+    s.probes('wan1', '-+-+--+-+');
+    s.probes('wan2', '-+--+-+');
+    expect(s.of('setServerState')).toEqual([]);
+  });
+
+  it('a path that changes state three times in ten seconds is held down, so failover stops oscillating', () => {
+    const s = new Scenario(
+      loadConfig('ingress.yml', (c) => ({ ...c, paths: c.paths.filter((p) => p.name !== 'wan2') })),
+    );
+    s.at(0, { type: 'haproxy-state', servers: { 'home/wan1': ready, 'home/mesh': server('drain') } });
+    s.probes('wan1', '++'); // up at t=2s
+    s.probes('wan1', '---++---'); // down, up, down: three changes between t=5s and t=10s
+    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready']);
+    s.probes('wan1', '++'); // would come up at t=12s: held until t=42s instead
+    s.probes('wan1', '+'.repeat(20)); // healthy, but inside the hold-down
+    expect(s.state.paths.wan1?.up).toBe(false);
+    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready']);
+    expect(s.of('log').some((l) => l.msg === 'path held down')).toBe(true);
+    s.at(41_900, { type: 'tick' });
+    expect(s.state.paths.wan1?.up).toBe(false);
+    s.at(42_000, { type: 'tick' });
+    expect(s.state.paths.wan1?.up).toBe(true);
+    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready', 'drain']);
+  });
+
+  it('keeps a timeline of changes with reasons', () => {
+    const s = healthy();
+    s.at(s.nowMs + 1000, { type: 'probe', path: 'wan1', ok: false, reason: 'connection refused' });
+    s.probes('wan1', '--');
+    const last = s.state.timeline.at(-1);
+    expect(last).toMatchObject({
+      subject: 'path wan1',
+      from: 'up',
+      to: 'down',
+      reason: '3 probes failed: timeout',
+    });
+  });
+});

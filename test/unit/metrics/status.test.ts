@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { buildStatus, parsePeerStatus } from '../../../src/metrics/status.js';
+import { startStatusServer } from '../../../src/daemon/http.js';
+import { createDaemonMetrics } from '../../../src/metrics/registry.js';
+import { loadConfig, Scenario } from '../daemon/harness.js';
+
+describe('status snapshot', () => {
+  it('shows each path with its state, reason and recent timeline', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    s.probes('wan1', '++');
+    s.at(s.nowMs + 1000, { type: 'probe', path: 'wan2', ok: false, reason: 'connection refused' });
+    s.probes('wan2', '--');
+    const status = buildStatus(s.state, s.nowMs);
+    expect(status.node).toBe('ingress-1');
+    expect(status.serving).toBe(true);
+    expect(status.paths.map((p) => [p.name, p.state])).toEqual([
+      ['wan1', 'up'],
+      ['wan2', 'down'],
+      ['mesh', 'unknown'],
+    ]);
+    expect(status.paths[1]).toMatchObject({
+      reason: '3 probes failed: timeout',
+      loss: 1,
+      lastChange: new Date(5000).toISOString(),
+    });
+    expect(status.timeline.map((t) => `${t.subject}: ${t.from} -> ${t.to}`)).toEqual([
+      'path wan1: unknown -> up',
+      'node ingress-1: unknown -> serving',
+      'path wan2: unknown -> down',
+    ]);
+  });
+
+  it('round-trips through the peer status parser', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    for (let i = 0; i < 3; i += 1) s.at(i, { type: 'peer-status', peer: 'ingress-3', ok: false });
+    const wire = (): unknown => JSON.parse(JSON.stringify(buildStatus(s.state, s.nowMs)));
+    // Undecided (no path verdict yet) is not evidence of a dead node.
+    expect(parsePeerStatus(wire())).toEqual({ serving: true, deadPeers: ['ingress-3'], allowSet: null });
+    s.probes('wan1', '---');
+    s.probes('wan2', '---');
+    s.probes('mesh', '---');
+    expect(parsePeerStatus(wire())).toEqual({ serving: false, deadPeers: ['ingress-3'], allowSet: null });
+    expect(parsePeerStatus({ serving: 'yes', deadPeers: [] })).toBeNull();
+    expect(parsePeerStatus(null)).toBeNull();
+  });
+
+  it('serves /status and /metrics on loopback and refuses a public address', async () => {
+    const s = new Scenario(loadConfig('local.yml'));
+    const metrics = createDaemonMetrics();
+    const server = await startStatusServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      status: () => buildStatus(s.state, 0),
+      metrics: () => metrics.text(),
+    });
+    try {
+      const status = (await (await fetch(`http://127.0.0.1:${server.port}/status`)).json()) as {
+        node: string;
+      };
+      expect(status.node).toBe('home');
+      expect(await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text()).toContain(
+        'ingress_path_up',
+      );
+      expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    await expect(
+      startStatusServer({
+        listen: { host: '0.0.0.0', port: 0 },
+        status: () => ({}),
+        metrics: async () => '',
+      }),
+    ).rejects.toThrow(/loopback or mesh/);
+  });
+});

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initCa } from '../../../src/pki/ca.js';
+import { signCsr } from '../../../src/pki/issue.js';
+import { withLock } from '../../../src/pki/lock.js';
+import { listIssued, readState, resolveStateDir } from '../../../src/pki/store.js';
+import { nodeCsr, tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(async () => cleanup());
+
+describe('state store', () => {
+  it('does not lose or repeat a serial under concurrent issuance', async () => {
+    const stateDir = join(dir, 'pki');
+    await initCa({ stateDir, keyType: 'ecdsa-p256' });
+    const csrPem = await nodeCsr(dir, 'n');
+    const names = Array.from({ length: 8 }, (_, i) => `node-${i}`);
+    const results = await Promise.all(
+      names.map((name) => signCsr({ stateDir, csrPem, name, sans: ['n'] }).catch((e) => e)),
+    );
+    expect(results.filter((r) => r instanceof Error)).toEqual([]);
+    const serials = (await listIssued(stateDir)).map((r) => r.serial).sort();
+    expect(serials).toEqual(['01', '02', '03', '04', '05', '06', '07', '08']);
+    expect((await readState(stateDir))?.nextSerial).toBe(9);
+  });
+
+  it('breaks a lock left by a dead process', async () => {
+    const dead = spawnSync('true').pid!;
+    await writeFile(
+      join(dir, '.lock'),
+      JSON.stringify({ pid: dead, host: hostname(), token: 'x', createdAt: 0 }),
+    );
+    expect(await withLock(dir, async () => 'got it', { timeoutMs: 2000 })).toBe('got it');
+    await expect(stat(join(dir, '.lock'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('waits for a live holder and times out rather than stealing', async () => {
+    await writeFile(
+      join(dir, '.lock'),
+      JSON.stringify({ pid: process.pid, host: hostname(), token: 'y', createdAt: 0 }),
+    );
+    await expect(withLock(dir, async () => 'stolen', { timeoutMs: 300 })).rejects.toThrow(/timed out/);
+    expect((await stat(join(dir, '.lock'))).isFile()).toBe(true);
+  });
+
+  it('serializes holders in one process', async () => {
+    const order: string[] = [];
+    const hold = (tag: string) =>
+      withLock(dir, async () => {
+        order.push(`${tag}+`);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${tag}-`);
+      });
+    await Promise.all([hold('a'), hold('b')]);
+    expect([order.slice(0, 2), order.slice(2)].map((pair) => pair[0]?.[0] === pair[1]?.[0])).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it('puts the state folder beside the inventory unless --state-dir is given', () => {
+    expect(resolveStateDir({ inventoryPath: '/srv/site/inventories/prod.yml' })).toBe(
+      '/srv/site/inventories/.ingress-state/pki',
+    );
+    expect(resolveStateDir({ stateDir: 'x', inventoryPath: '/a/b.yml', cwd: '/w' })).toBe('/w/x');
+  });
+});
