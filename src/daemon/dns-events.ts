@@ -92,5 +92,8 @@ export function applyCertRead(state: DaemonState, event: CertRead, nowMs: number
       log('warn', 'certificate expires soon', { path: event.path, daysLeft: Math.floor(daysLeft) }),
     );
   }
-  return { state, effects };
+  return {
+    state: { ...state, certNotAfterMs: { ...state.certNotAfterMs, [event.path]: event.notAfterMs } },
+    effects,
+  };
 }

@@ -20,17 +20,28 @@ export function allWansDown(state: DaemonState): boolean {
   return wans.length > 0 && wans.every((path) => pathUsable(state, path) === false);
 }
 
+/**
+ * The mesh server keeps HAProxy's `backup` flag, so the data plane uses it only once every WAN server
+ * is DOWN by HAProxy's own checks: failover must not depend on this daemon being alive. We drain it
+ * only when our probes say the mesh path itself is down (HAProxy's check agrees then anyway).
+ */
 function wantedAdmin(state: DaemonState, path: PathConfig): AdminState | null {
-  if (path.kind === 'mesh') {
-    const wans = state.config.paths.filter((p) => p.kind === 'wan').map((p) => pathUsable(state, p));
-    if (wans.includes(true)) return 'drain';
-    // Until every WAN has a verdict, leave the backup as HAProxy has it: its own checks decide.
-    return allWansDown(state) ? 'ready' : null;
-  }
   const up = state.paths[path.name]?.up ?? null;
   if (up === null) return null;
   // drain, not maint: HAProxy keeps checking a drained server, so its own verdict stays current.
   return up ? 'ready' : 'drain';
+}
+
+/** Counts the data plane's switches to the mesh and back, as our probes and HAProxy's checks see them. */
+export function failoverEffects(before: DaemonState, after: DaemonState): Effect[] {
+  const was = allWansDown(before);
+  const is = allWansDown(after);
+  if (was === is) return [];
+  const to = is ? 'mesh' : 'wan';
+  return [
+    metric('failovers_total', 1, { to }, 'inc'),
+    log(is ? 'warn' : 'info', `traffic fails over to ${to}`, { node: after.config.node }),
+  ];
 }
 
 interface ServerPlan {
@@ -49,8 +60,6 @@ function planServer(state: DaemonState, path: PathConfig, observed: ObservedServ
   if (wanted !== observed.admin) {
     effects.push({ kind: 'setServerState', backend, server, state: wanted });
     effects.push(log('info', 'haproxy server state', { backend, server, from: observed.admin, to: wanted }));
-    if (path.kind === 'mesh')
-      effects.push(metric('failovers_total', 1, { to: wanted === 'ready' ? 'mesh' : 'wan' }, 'inc'));
     next = { ...next, admin: wanted };
   }
   const pathState = state.paths[path.name];

@@ -4,7 +4,7 @@ import type { AllowSetTarget } from '../firewall/plan.js';
 import type { HaproxyRuntime } from '../haproxy/runtime.js';
 import type { DaemonConfig } from './config.js';
 import type { AdminState, DaemonEvent, Effect, LogLevel, ObservedServer, RrType } from './types.js';
-import { sameSet, serverKey } from './types.js';
+import { serverKey } from './types.js';
 
 /** Everything the daemon touches, as narrow ports so the interpreter runs against fakes too. */
 export interface DaemonPorts {
@@ -36,10 +36,7 @@ export interface FirewallPort {
   read(target: AllowSetTarget, set: string): Promise<string[]>;
 }
 
-/**
- * Adapts src/dns's client. Its replaceRrset is itself a read + compare-and-set; the check here adds
- * our reducer's expectation, so a daemon acting on a stale read backs off and re-reads instead.
- */
+/** Adapts src/dns's client: the reducer's expectation becomes the UPDATE's prerequisite, in one message. */
 export function dnsPortFromClient(client: DnsClient, ttlS: number): DnsPort {
   return {
     read: async (name, type) => {
@@ -47,10 +44,8 @@ export function dnsPortFromClient(client: DnsClient, ttlS: number): DnsPort {
       return { addresses: answer.addresses, ttlS: answer.ttlS };
     },
     compareAndSet: async (name, type, expected, wanted) => {
-      const current = await client.getRrset(name, type);
-      if (!sameSet(current.addresses, expected)) return 'conflict';
-      const outcome = await client.replaceRrset(name, type, wanted, ttlS);
-      return outcome.status === 'conflict' ? 'conflict' : 'ok';
+      const outcome = await client.compareAndSet(name, type, expected, wanted, ttlS);
+      return outcome.status === 'ok' ? 'ok' : 'conflict';
     },
   };
 }

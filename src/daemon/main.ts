@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createDnsClient } from '../dns/client.js';
@@ -7,6 +6,7 @@ import { createHaproxyRuntime, unixSocketConnector } from '../haproxy/runtime.js
 import { createDaemonMetrics } from '../metrics/registry.js';
 import { buildStatus } from '../metrics/status.js';
 import { loadDaemonConfig } from './config.js';
+import { readNamedFile } from './config-files.js';
 import { startStatusServer } from './http.js';
 import { dnsPortFromClient } from './interpreter.js';
 import { createRealPorts } from './ports.js';
@@ -23,7 +23,7 @@ export interface RunningDaemon {
 export async function startDaemon(configFile: string, logger: Logger = pino()): Promise<RunningDaemon> {
   const config = await loadDaemonConfig(configFile);
   const now = (): number => Date.now();
-  const keyText = await readFile(config.dns.tsigKeyFile, 'utf8');
+  const keyText = await readNamedFile(config.dns.tsigKeyFile, config.file, 'dns.tsigKeyFile');
   const dnsClient = createDnsClient({
     server: { host: config.dns.server, port: config.dns.port },
     key: selectKey(parseKeyFile(keyText, config.dns.tsigKeyFile), config.dns.tsigKeyFile),

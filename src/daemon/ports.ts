@@ -10,6 +10,7 @@ import type { DaemonMetrics } from '../metrics/registry.js';
 import { parsePeerStatus } from '../metrics/status.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
+import { readNamedFile } from './config-files.js';
 import { probeMtls } from './probe.js';
 
 const run = promisify(execFile);
@@ -64,8 +65,13 @@ export interface RealPortDeps {
 export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts> {
   const { config, logger } = deps;
   const tls = config.tls;
+  const named = (path: string, field: string): Promise<string> => readNamedFile(path, config.file, field);
   const material = tls
-    ? { ca: await readFile(tls.caFile), cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) }
+    ? {
+        ca: await named(tls.caFile, 'tls.caFile'),
+        cert: await named(tls.certFile, 'tls.certFile'),
+        key: await named(tls.keyFile, 'tls.keyFile'),
+      }
     : null;
   return {
     probe: async (address, port, timeoutMs) => {

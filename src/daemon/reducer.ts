@@ -2,7 +2,7 @@ import { applyFirewallResult, reconcileFirewall } from './allow-set.js';
 import type { DaemonConfig } from './config.js';
 import { applyCertRead, applyDnsObserved, applyDnsResult } from './dns-events.js';
 import { reconcileDns } from './dns-records.js';
-import { reconcileHaproxy } from './haproxy-sync.js';
+import { failoverEffects, reconcileHaproxy } from './haproxy-sync.js';
 import { applyProbe, evaluate, newPathState } from './path-health.js';
 import type { PathUpdate } from './path-health.js';
 import { applyPeerReport, newPeerState } from './peers.js';
@@ -25,6 +25,7 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
     firewall: { resolved: null, confirmed: null, pending: null, retryAtMs: 0 },
     serving: null,
     timers: { probe: 0, haproxy: 0, peers: 0, dnsRead: 0, resolve: 0, certs: 0 },
+    certNotAfterMs: {},
     rng: seed,
     timeline: [],
   };
@@ -33,7 +34,8 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
 /** The whole daemon's decision making: one event in, new state and the effects to run out. */
 export function step(state: DaemonState, event: DaemonEvent, nowMs: number): StepResult {
   const applied = applyEvent(state, event, nowMs);
-  return reconcile(applied.state, applied.effects, nowMs);
+  const result = reconcile(applied.state, applied.effects, nowMs);
+  return { state: result.state, effects: [...result.effects, ...failoverEffects(state, result.state)] };
 }
 
 function applyEvent(state: DaemonState, event: DaemonEvent, nowMs: number): StepResult {

@@ -91,6 +91,8 @@ export interface DaemonState {
   /** null until every path has a verdict or one is up. */
   serving: boolean | null;
   timers: TimerState;
+  /** Watched certificates' notAfter, by path, from the last successful read. */
+  certNotAfterMs: Record<string, number>;
   rng: number;
   timeline: TimelineEntry[];
 }

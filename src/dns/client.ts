@@ -47,6 +47,17 @@ export interface DnsClient {
     addresses: readonly string[],
     ttlS: number,
   ): Promise<ReplaceOutcome>;
+  /**
+   * One UPDATE whose prerequisite is exactly `expected` (empty: the RRset is absent); no read, no
+   * retry. 'conflict' means the zone moved on: the caller re-reads and decides again.
+   */
+  compareAndSet(
+    name: string,
+    type: AddressType,
+    expected: readonly string[],
+    wanted: readonly string[],
+    ttlS: number,
+  ): Promise<UpdateResult>;
   /** Keeps the RRset's current TTL for the addresses that stay. */
   removeAddresses(name: string, type: AddressType, addresses: readonly string[]): Promise<ReplaceOutcome>;
 }
@@ -108,8 +119,28 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
     return { status: 'conflict', rcode, attempts: maxAttempts };
   }
 
+  async function compareAndSet(
+    name: string,
+    type: AddressType,
+    expected: readonly string[],
+    wanted: readonly string[],
+    ttlS: number,
+  ): Promise<UpdateResult> {
+    if (!inZone(name, zone)) throw new IngressError('E_DNS', `${name} is not inside zone ${zone}`);
+    const plan = replaceRrset({
+      zone,
+      name,
+      type,
+      expected: canonicalAddresses(type, expected),
+      wanted: canonicalAddresses(type, wanted),
+      ttlS,
+    });
+    return io.update(buildUpdate(plan, newMessageId()));
+  }
+
   return {
     getRrset,
+    compareAndSet,
     replaceRrset: (name, type, wanted, ttlS) =>
       modify(name, type, () => ({ wanted: canonicalAddresses(type, wanted), ttlS })),
     addAddresses: (name, type, addresses, ttlS) =>

@@ -26,6 +26,7 @@ export interface DaemonStatus {
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
   allowSet: string[] | null;
   records: Record<string, string[]>;
+  certificates: { path: string; notAfter: string; daysLeft: number }[];
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
 }
 
@@ -62,6 +63,11 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
     records: state.records,
+    certificates: Object.entries(state.certNotAfterMs).map(([path, notAfterMs]) => ({
+      path,
+      notAfter: iso(notAfterMs) ?? '',
+      daysLeft: Math.floor((notAfterMs - nowMs) / 86_400_000),
+    })),
     timeline: state.timeline.slice(-timelineLimit).map((t) => ({
       at: iso(t.atMs) ?? '',
       subject: t.subject,

@@ -3,6 +3,7 @@ import { registerCaCommand } from './ca.js';
 import { registerDaemonCommand } from './daemon.js';
 import { registerInventoryCommand } from './inventory.js';
 import { registerPlayCommand } from './play.js';
+import { registerStatusCommand } from './status.js';
 
 /** Each command module registers itself; setExitCode lets a command finish with a non-zero status. */
 export type SetExitCode = (code: number) => void;
@@ -12,4 +13,5 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerInventoryCommand(program, setExitCode);
   registerCaCommand(program, setExitCode);
   registerDaemonCommand(program, setExitCode);
+  registerStatusCommand(program, setExitCode);
 }

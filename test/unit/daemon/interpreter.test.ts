@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DnsClient } from '../../../src/dns/client.js';
-import { dnsPortFromClient, runEffect } from '../../../src/daemon/interpreter.js';
+import { runEffect } from '../../../src/daemon/interpreter.js';
 import type { DaemonPorts } from '../../../src/daemon/interpreter.js';
 import { createDaemonRunner } from '../../../src/daemon/runner.js';
-import type { Effect, RrType } from '../../../src/daemon/types.js';
+import type { Effect } from '../../../src/daemon/types.js';
 import { loadConfig } from './harness.js';
 
 /** In-memory stand-ins for HAProxy, DNS, nft and peers; they record what the daemon asked of them. */
@@ -98,31 +97,6 @@ describe('effect interpreter', () => {
     );
     expect(events).toEqual([{ type: 'haproxy-state', servers: {} }]);
     expect(ports.calls).toContain('log error effect setServerState failed');
-  });
-});
-
-describe('dnsPortFromClient', () => {
-  function client(current: string[]): DnsClient & { replaced: string[][] } {
-    const replaced: string[][] = [];
-    const base = {
-      getRrset: async () => ({ addresses: current, ttlS: 60, rcode: 'NOERROR' as const }),
-      replaceRrset: async (_n: string, _t: RrType, wanted: readonly string[]) => {
-        replaced.push([...wanted]);
-        return { status: 'changed' as const, previous: current, addresses: [...wanted], attempts: 1 };
-      },
-    };
-    return { ...(base as unknown as DnsClient), ...base, replaced };
-  }
-
-  it('replaces only when the records still hold what the reducer expected', async () => {
-    const stale = client(['203.0.113.9']);
-    expect(await dnsPortFromClient(stale, 60).compareAndSet('w', 'A', ['203.0.113.1'], [])).toBe('conflict');
-    expect(stale.replaced).toEqual([]);
-    const fresh = client(['203.0.113.1']);
-    expect(await dnsPortFromClient(fresh, 60).compareAndSet('w', 'A', ['203.0.113.1'], ['203.0.113.2'])).toBe(
-      'ok',
-    );
-    expect(fresh.replaced).toEqual([['203.0.113.2']]);
   });
 });
 

@@ -20,15 +20,23 @@ function meshStates(s: Scenario): string[] {
     .map((e) => e.state);
 }
 
+function wan1States(s: Scenario): string[] {
+  return s
+    .of('setServerState')
+    .filter((e) => e.server === 'wan1')
+    .map((e) => e.state);
+}
+
 describe('failover between WAN paths and the mesh backup', () => {
-  it('enables the mesh only while every WAN path is down', () => {
+  it('keeps the mesh backup ready while WANs are up, so HAProxy fails over without the daemon', () => {
     const s = healthy();
-    s.probes('wan1', '---');
-    expect(meshStates(s)).toEqual([]);
-    s.probes('wan2', '---');
+    // The mesh probes came up: the backup server is made ready once, and stays so.
     expect(meshStates(s)).toEqual(['ready']);
+    s.probes('wan1', '---');
+    s.probes('wan2', '---');
     s.probes('wan1', '++');
-    expect(meshStates(s)).toEqual(['ready', 'drain']);
+    expect(meshStates(s)).toEqual(['ready']);
+    // The daemon only counts what the data plane does.
     expect(
       s
         .of('metric')
@@ -37,37 +45,43 @@ describe('failover between WAN paths and the mesh backup', () => {
     ).toEqual(['mesh', 'wan']);
   });
 
+  it('drains the mesh server only while the mesh path itself is down, and readies it after', () => {
+    const s = healthy();
+    s.probes('mesh', '---');
+    expect(meshStates(s)).toEqual(['ready', 'drain']);
+    s.probes('mesh', '++');
+    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready']);
+    expect(s.of('setServerState').filter((e) => e.server !== 'mesh')).toEqual([]);
+  });
+
   it('drains a failed WAN server and readies it again when it recovers', () => {
     const s = healthy();
     s.probes('wan1', '---++');
-    expect(
-      s
-        .of('setServerState')
-        .filter((e) => e.server === 'wan1')
-        .map((e) => e.state),
-    ).toEqual(['drain', 'ready']);
+    expect(wan1States(s)).toEqual(['drain', 'ready']);
   });
 
   it('emits nothing when HAProxy already agrees', () => {
     const s = healthy();
     const before = s.emitted.length;
-    expect(s.of('setServerState')).toEqual([]);
+    expect(s.of('setServerState').filter((e) => e.server !== 'mesh')).toEqual([]);
     // 10 ms RTT: the daemon wanted weight round(256 * 50 / 60) = 213 on both WANs.
     const effects = s.at(
       s.nowMs + 1,
-      haproxyState(server('ready', true, 213), server('ready', true, 213), server('drain')),
+      haproxyState(server('ready', true, 213), server('ready', true, 213), server('ready')),
     );
     expect(ofKind(effects, 'setServerState')).toEqual([]);
     expect(s.emitted.length).toBe(before);
   });
 
-  it('leaves the mesh backup alone until a WAN path has a verdict', () => {
+  it('leaves the mesh backup alone until the mesh path has a verdict', () => {
     const s = new Scenario(loadConfig('ingress.yml'));
-    s.at(0, haproxyState(ready, ready, ready));
-    s.probes('wan1', '--');
-    expect(s.of('setServerState')).toEqual([]);
-    s.probes('wan2', '++');
-    expect(meshStates(s)).toEqual(['drain']);
+    s.at(0, haproxyState(ready, ready, server('drain')));
+    s.probes('wan1', '---');
+    s.probes('wan2', '---');
+    s.probes('mesh', '-');
+    expect(meshStates(s)).toEqual([]);
+    s.probes('mesh', '++');
+    expect(meshStates(s)).toEqual(['ready']);
   });
 
   it('does not steer before the first HAProxy read', () => {
@@ -81,9 +95,14 @@ describe('failover between WAN paths and the mesh backup', () => {
     const s = healthy();
     s.probes('wan2', '---');
     // Our probes to wan1 succeed, yet HAProxy's own checks marked wan1 DOWN.
-    s.at(s.nowMs + 1, haproxyState(server('drain', false), server('drain'), server('drain')));
+    s.at(s.nowMs + 1, haproxyState(server('drain', false), server('drain'), server('ready')));
     expect(s.of('setServerState').filter((e) => e.server === 'wan1')).toEqual([]);
-    expect(meshStates(s)).toEqual(['ready']);
+    expect(
+      s
+        .of('metric')
+        .filter((m) => m.name === 'failovers_total')
+        .map((m) => m.labels.to),
+    ).toEqual(['mesh']);
   });
 
   it("leaves an operator's maint alone", () => {
@@ -114,7 +133,8 @@ describe('flap damping', () => {
     const s = healthy();
     s.probes('wan1', '-+-+--+-+');
     s.probes('wan2', '-+--+-+');
-    expect(s.of('setServerState')).toEqual([]);
+    expect(s.of('setServerState').filter((e) => e.server !== 'mesh')).toEqual([]);
+    expect(s.of('metric').filter((m) => m.name === 'failovers_total')).toEqual([]);
   });
 
   it('a path that changes state three times in ten seconds is held down, so failover stops oscillating', () => {
@@ -124,17 +144,18 @@ describe('flap damping', () => {
     s.at(0, { type: 'haproxy-state', servers: { 'home/wan1': ready, 'home/mesh': server('drain') } });
     s.probes('wan1', '++'); // up at t=2s
     s.probes('wan1', '---++---'); // down, up, down: three changes between t=5s and t=10s
-    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready']);
+    expect(wan1States(s)).toEqual(['drain', 'ready', 'drain']);
     s.probes('wan1', '++'); // would come up at t=12s: held until t=42s instead
     s.probes('wan1', '+'.repeat(20)); // healthy, but inside the hold-down
     expect(s.state.paths.wan1?.up).toBe(false);
-    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready']);
+    expect(wan1States(s)).toEqual(['drain', 'ready', 'drain']);
     expect(s.of('log').some((l) => l.msg === 'path held down')).toBe(true);
     s.at(41_900, { type: 'tick' });
     expect(s.state.paths.wan1?.up).toBe(false);
     s.at(42_000, { type: 'tick' });
     expect(s.state.paths.wan1?.up).toBe(true);
-    expect(meshStates(s)).toEqual(['ready', 'drain', 'ready', 'drain']);
+    expect(wan1States(s)).toEqual(['drain', 'ready', 'drain', 'ready']);
+    expect(meshStates(s)).toEqual([]);
   });
 
   it('keeps a timeline of changes with reasons', () => {

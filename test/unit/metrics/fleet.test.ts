@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { fleetRows, formatFleetTable } from '../../../src/metrics/fleet.js';
+import { buildStatus } from '../../../src/metrics/status.js';
+import { loadConfig, Scenario } from '../daemon/harness.js';
+
+const DAY_MS = 86_400_000;
+
+function ingressStatus() {
+  const s = new Scenario(loadConfig('ingress.yml'));
+  s.probes('wan1', '++');
+  s.probes('wan2', '---');
+  s.at(s.nowMs + 1, {
+    type: 'dns-observed',
+    ok: true,
+    records: [
+      { name: 'www.example.org', type: 'A', addresses: ['203.0.113.1', '203.0.113.2'], ttlS: 60 },
+      { name: 'www.example.org', type: 'AAAA', addresses: [], ttlS: 60 },
+    ],
+  });
+  s.at(s.nowMs + 1, {
+    type: 'cert-read',
+    path: '/etc/ingress/node.crt',
+    notAfterMs: s.nowMs + 20.5 * DAY_MS,
+  });
+  return buildStatus(s.state, s.nowMs);
+}
+
+describe('the fleet table of `ingress status`', () => {
+  it('shows each path with state, RTT or reason, the published records and the days left', () => {
+    const status = ingressStatus();
+    expect(status.certificates).toEqual([
+      { path: '/etc/ingress/node.crt', notAfter: expect.any(String), daysLeft: 20 },
+    ]);
+    const [row] = fleetRows([{ host: 'ingress-1', status }]);
+    expect(row).toEqual({
+      host: 'ingress-1',
+      mode: 'ingress',
+      serving: 'yes',
+      paths: 'wan1 up 10ms; wan2 down (3 probes failed: timeout); mesh unknown',
+      dns: 'www.example.org/A=203.0.113.1,203.0.113.2',
+      allowSet: '-',
+      certDays: '20',
+    });
+  });
+
+  it('pads columns to the widest cell and reports unreachable hosts with the reason', () => {
+    const text = formatFleetTable(
+      fleetRows([
+        { host: 'ingress-1', status: ingressStatus() },
+        { host: 'home', error: 'connect ECONNREFUSED 10.0.0.2:22' },
+      ]),
+    );
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^HOST {7}MODE {5}SERVING {2}PATHS/);
+    expect(lines[2]).toMatch(/^home {7}- {8}- {8}unreachable: connect ECONNREFUSED 10\.0\.0\.2:22/);
+    const pathsColumn = lines[0]!.indexOf('PATHS');
+    expect(lines[1]!.indexOf('wan1 up')).toBe(pathsColumn);
+  });
+});
