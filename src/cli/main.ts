@@ -1,11 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, formatError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+
+function packageVersion(): string {
+  // src/cli and dist/cli both sit two levels below package.json.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 /** Runs the CLI; returns the exit code instead of exiting so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ingress')
     .description('Provision and heal ingress nodes and a home proxy over SSH, with mTLS on every hop')
+    .version(packageVersion())
     .exitOverride()
     .showHelpAfterError();
   let exitCode = 0;

@@ -33,6 +33,8 @@ export interface SignCsrOptions {
   /** The SANs the controller allows (from the inventory); the certificate carries exactly these. */
   sans: readonly string[];
   lifetimeDays?: number;
+  /** Wins over lifetimeDays; for short-lived test certificates. */
+  lifetimeSeconds?: number;
   usage?: Usage;
   now?: Date;
 }
@@ -109,12 +111,15 @@ async function parseCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> 
 export async function signCsr(options: SignCsrOptions): Promise<IssuedCertificate> {
   const now = options.now ?? new Date();
   const usage = options.usage ?? 'server-client';
-  const lifetimeDays = options.lifetimeDays ?? DEFAULT_LIFETIME_DAYS;
+  const lifetimeMs =
+    options.lifetimeSeconds !== undefined
+      ? options.lifetimeSeconds * 1000
+      : (options.lifetimeDays ?? DEFAULT_LIFETIME_DAYS) * DAY_MS;
   assertCertName(options.name);
   const sans = parseSans(options.sans);
   if (sans.length === 0) throw new IngressError('E_VALIDATION', `no SAN given for ${options.name}`);
-  if (!(lifetimeDays > 0))
-    throw new IngressError('E_VALIDATION', `lifetime must be positive, got ${lifetimeDays}`);
+  if (!(lifetimeMs > 0))
+    throw new IngressError('E_VALIDATION', `lifetime must be positive, got ${lifetimeMs / 1000} s`);
   const csr = await parseCsr(options.csrPem);
   const keyType = csrKeyType(csr.publicKey);
   checkCsrNames(
@@ -130,9 +135,10 @@ export async function signCsr(options: SignCsrOptions): Promise<IssuedCertificat
     // Commit the counter first: a crash afterwards skips a serial instead of reusing one.
     await writeState(options.stateDir, { ...state, nextSerial: state.nextSerial + 1 });
     const { key: caKey, keyType: caKeyType } = await importPrivateKeyPem(ca.keyPem);
-    const notBefore = new Date(now.getTime() - BACKDATE_MS);
+    // A tenth of the life at most, so the two-thirds mark of a short-lived certificate stays ahead.
+    const notBefore = new Date(now.getTime() - Math.min(BACKDATE_MS, lifetimeMs / 10));
     // A leaf never outlives its CA: past that it could not verify anyway.
-    const notAfter = new Date(Math.min(now.getTime() + lifetimeDays * DAY_MS, ca.cert.notAfter.getTime()));
+    const notAfter = new Date(Math.min(now.getTime() + lifetimeMs, ca.cert.notAfter.getTime()));
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serial,
       subject: `CN=${options.name}`,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCaCommand } from './ca.js';
 import { registerDaemonCommand } from './daemon.js';
 import { registerInventoryCommand } from './inventory.js';
+import { registerPkiAgentCommands } from './pki-agent.js';
 import { registerPlayCommand } from './play.js';
 import { registerStatusCommand } from './status.js';
 
@@ -12,6 +13,7 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerPlayCommand(program, setExitCode);
   registerInventoryCommand(program, setExitCode);
   registerCaCommand(program, setExitCode);
+  registerPkiAgentCommands(program, setExitCode);
   registerDaemonCommand(program, setExitCode);
   registerStatusCommand(program, setExitCode);
 }
