@@ -5,12 +5,14 @@ import { registerInventoryCommand } from './inventory.js';
 import { registerPkiAgentCommands } from './pki-agent.js';
 import { registerPlayCommand } from './play.js';
 import { registerStatusCommand } from './status.js';
+import { registerUpCommand } from './up.js';
 
 /** Each command module registers itself; setExitCode lets a command finish with a non-zero status. */
 export type SetExitCode = (code: number) => void;
 
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
   registerPlayCommand(program, setExitCode);
+  registerUpCommand(program, setExitCode);
   registerInventoryCommand(program, setExitCode);
   registerCaCommand(program, setExitCode);
   registerPkiAgentCommands(program, setExitCode);

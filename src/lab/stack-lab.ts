@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { initCa } from '../pki/ca.js';
+import { readState, resolveStateDir } from '../pki/store.js';
+import type { Lab, LabHost } from './lab.js';
+import { createLab } from './lab.js';
+import { LAB_TSIG_KEY_NAME, renderStackInventory } from './stack-inventory.js';
+import type { LabTsigKey } from './stack-services.js';
+import { setupDemo, setupDns, setupPebble } from './stack-services.js';
+import type { StackHostName, StackTopology } from './topology.js';
+import { INGRESS_NODES, STACK_HOSTS, STACK_NETWORKS, stackTopology } from './topology.js';
+
+export interface StackLab {
+  lab: Lab;
+  topology: StackTopology;
+  hosts: Record<StackHostName, LabHost>;
+  /** The generated inventory folder (hosts.yml + group_vars/), for `ingress up -i`. */
+  inventoryDir: string;
+  /** Where `ingress up` keeps the CA for this inventory (the lab made it, pebble's certificate too). */
+  stateDir: string;
+  tsig: LabTsigKey;
+  close(): Promise<void>;
+}
+
+export interface StartStackLabOptions {
+  /** Second octet of the lab's 10.x.0.0/16 (default 240). */
+  base?: number;
+  runId?: string;
+}
+
+async function writeInventory(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [relative, text] of Object.entries(files)) {
+    const path = join(dir, relative);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  }
+}
+
+/** Yggdrasil nodes need IPv6 inside their network namespace. */
+const MESH_SYSCTLS = { 'net.ipv6.conf.all.disable_ipv6': '0' };
+
+async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostName, LabHost>> {
+  const mesh = new Set<StackHostName>([...INGRESS_NODES, 'proxy']);
+  const started = await Promise.all(
+    STACK_HOSTS.map((name) =>
+      lab.startHost({
+        name,
+        networks: t.networksOf[name].map((network) => ({
+          name: network,
+          ipv4: t.addresses[name][network] as string,
+        })),
+        ...(mesh.has(name) ? { sysctls: MESH_SYSCTLS } : {}),
+      }),
+    ),
+  );
+  return Object.fromEntries(started.map((host) => [host.name, host])) as Record<StackHostName, LabHost>;
+}
+
+/**
+ * Starts the whole topology: networks with fixed subnets, every host, BIND with the
+ * zone and TSIG key, pebble, the demo service; writes the inventory for the addresses
+ * it got. `ingress up` itself is left to the caller.
+ */
+export async function startStackLab(options: StartStackLabOptions = {}): Promise<StackLab> {
+  const topology = stackTopology(options.base);
+  const lab = await createLab(options.runId ? { runId: options.runId } : {});
+  try {
+    for (const network of STACK_NETWORKS)
+      await lab.createNetwork(network, { subnet: topology.subnets[network] });
+    const hosts = await startHosts(lab, topology);
+    const inventoryDir = join(lab.workDir, 'inventory');
+    await writeInventory(
+      inventoryDir,
+      renderStackInventory(topology, {
+        privateKeyFile: lab.keyPair.privateKeyFile,
+        tsigKeyName: LAB_TSIG_KEY_NAME,
+      }),
+    );
+    const stateDir = resolveStateDir({ inventoryPath: inventoryDir });
+    if (!(await readState(stateDir))) await initCa({ stateDir, keyType: 'ecdsa-p256' });
+    const tsig = await setupDns(hosts.dns, topology, LAB_TSIG_KEY_NAME);
+    await Promise.all([setupPebble(hosts.pebble, topology, stateDir), setupDemo(hosts.demo, topology)]);
+    return { lab, topology, hosts, inventoryDir, stateDir, tsig, close: () => lab.close() };
+  } catch (err) {
+    await lab.close();
+    throw err;
+  }
+}

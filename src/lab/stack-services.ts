@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { IngressError } from '../errors.js';
+import { issueWithLocalKey } from '../pki/issue.js';
+import type { LabHost } from './lab.js';
+import type { StackTopology } from './topology.js';
+import { addressOf, INGRESS_NODES } from './topology.js';
+
+/** The TSIG key the lab's DNS server accepts updates with. */
+export interface LabTsigKey {
+  name: string;
+  algorithm: 'hmac-sha256';
+  secretBase64: string;
+}
+
+async function run(host: LabHost, what: string, command: string): Promise<string> {
+  const result = await host.exec(command);
+  if (result.rc !== 0)
+    throw new IngressError(
+      'E_LAB',
+      `${host.name}: ${what} failed (rc ${result.rc}): ${result.stderr.trim()}`,
+    );
+  return result.stdout;
+}
+
+/** Writes a file through docker exec (base64, so any content survives the shell). */
+export async function putFile(host: LabHost, path: string, content: string, mode = '0644'): Promise<void> {
+  const b64 = Buffer.from(content).toString('base64');
+  await run(
+    host,
+    `writing ${path}`,
+    `mkdir -p "$(dirname ${path})" && printf '%s' '${b64}' | base64 -d > ${path} && chmod ${mode} ${path}`,
+  );
+}
+
+async function waitFor(host: LabHost, what: string, command: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await host.exec(command);
+    if (result.rc === 0) return;
+    if (Date.now() > deadline)
+      throw new IngressError('E_LAB', `${host.name}: ${what} did not come up: ${result.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+export function zoneFile(t: StackTopology): string {
+  const service = t.serviceDomain.replace(`.${t.zone}`, '');
+  const lines = [
+    '$TTL 30',
+    `@ IN SOA ns.${t.zone}. admin.${t.zone}. 1 60 60 600 30`,
+    `@ IN NS ns.${t.zone}.`,
+    `ns IN A ${addressOf(t, 'dns', 'public')}`,
+    ...INGRESS_NODES.map((n) => `${service} IN A ${addressOf(t, n, 'public')}`),
+    ...INGRESS_NODES.map((n) => `${n} IN A ${addressOf(t, n, 'public')}`),
+    `proxy IN A ${addressOf(t, 'proxy', 'public')}`,
+    `pebble IN A ${addressOf(t, 'pebble', 'public')}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** BIND with the lab zone, updatable with a TSIG key (the daemon's RFC 2136 target). */
+export async function setupDns(host: LabHost, t: StackTopology, keyName: string): Promise<LabTsigKey> {
+  const key: LabTsigKey = {
+    name: keyName,
+    algorithm: 'hmac-sha256',
+    secretBase64: randomBytes(32).toString('base64'),
+  };
+  await putFile(
+    host,
+    '/etc/bind/ingress.key',
+    `key "${key.name}" { algorithm hmac-sha256; secret "${key.secretBase64}"; };\n`,
+    '0640',
+  );
+  await putFile(
+    host,
+    '/etc/bind/named.conf.options',
+    'options {\n  directory "/var/cache/bind";\n  recursion no;\n  listen-on { any; };\n  listen-on-v6 { none; };\n  dnssec-validation no;\n  allow-query { any; };\n};\n',
+  );
+  await putFile(
+    host,
+    '/etc/bind/named.conf.local',
+    `include "/etc/bind/ingress.key";\nzone "${t.zone}" {\n  type primary;\n  file "/var/lib/bind/db.${t.zone}";\n  allow-update { key "${key.name}"; };\n};\n`,
+  );
+  await putFile(host, `/var/lib/bind/db.${t.zone}`, zoneFile(t));
+  await run(
+    host,
+    'starting named',
+    `chgrp bind /etc/bind/ingress.key && chown bind:bind /var/lib/bind/db.${t.zone} && named-checkconf && systemctl enable --now named >/dev/null 2>&1 && systemctl restart named`,
+  );
+  await waitFor(host, 'named', `dig +short @127.0.0.1 ${t.serviceDomain} | grep -q .`);
+  return key;
+}
+
+/**
+ * pebble (Debian ships no listener certificate: the lab's CA issues one), validating
+ * HTTP-01 on port 80 through the lab's DNS server, without its random sleep.
+ */
+export async function setupPebble(host: LabHost, t: StackTopology, stateDir: string): Promise<void> {
+  const ip = addressOf(t, 'pebble', 'public');
+  const issued = await issueWithLocalKey({
+    stateDir,
+    name: 'pebble',
+    sans: ['pebble', `pebble.${t.zone}`, ip],
+    usage: 'server',
+  });
+  await putFile(host, '/etc/pebble/cert.pem', issued.certPem);
+  await putFile(host, '/etc/pebble/key.pem', issued.keyPem, '0600');
+  await putFile(host, '/etc/pebble/ca.pem', issued.caBundlePem);
+  const config = {
+    pebble: {
+      listenAddress: '0.0.0.0:14000',
+      managementListenAddress: '0.0.0.0:15000',
+      certificate: '/etc/pebble/cert.pem',
+      privateKey: '/etc/pebble/key.pem',
+      httpPort: 80,
+      tlsPort: 443,
+      ocspResponderURL: '',
+      externalAccountBindingRequired: false,
+    },
+  };
+  await putFile(host, '/etc/pebble/config.json', JSON.stringify(config, null, 2));
+  await run(
+    host,
+    'starting pebble',
+    `systemd-run --unit=pebble --setenv=PEBBLE_VA_NOSLEEP=1 /usr/bin/pebble -config /etc/pebble/config.json -dnsserver ${addressOf(t, 'dns', 'public')}:53`,
+  );
+  await waitFor(host, 'pebble', `curl -fsS --cacert /etc/pebble/ca.pem https://${ip}:14000/dir >/dev/null`);
+}
+
+/** Answers with what it saw: the client address from X-Forwarded-For, the Host, the peer. */
+export const DEMO_SERVICE = `const http = require('node:http');
+http
+  .createServer((req, res) => {
+    const body = {
+      service: 'demo',
+      client: req.headers['x-forwarded-for'] ?? null,
+      proto: req.headers['x-forwarded-proto'] ?? null,
+      host: req.headers.host ?? null,
+      peer: req.socket.remoteAddress,
+    };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body) + '\\n');
+  })
+  .listen(Number(process.argv[2]), '0.0.0.0');
+`;
+
+export async function setupDemo(host: LabHost, t: StackTopology): Promise<void> {
+  await putFile(host, '/srv/demo/server.js', DEMO_SERVICE);
+  await run(
+    host,
+    'starting the demo',
+    `systemd-run --unit=demo /usr/bin/node /srv/demo/server.js ${t.demoPort}`,
+  );
+  await waitFor(host, 'demo', `curl -fsS http://127.0.0.1:${t.demoPort}/ >/dev/null`);
+}

@@ -1,0 +1,173 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putFile } from '../../../src/lab/stack-services.js';
+import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
+import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
+import { parseRecap, runCli, type CliResult } from '../support/cli.js';
+
+let stack: StackLab;
+
+/** `ingress up` in its own process, as a user runs it. */
+const up = (...args: string[]): Promise<CliResult> => runCli(['up', ...args]);
+
+const upLab = (...extra: string[]) =>
+  up('-i', stack.inventoryDir, '--known-hosts', stack.lab.knownHostsFile, ...extra);
+
+async function sh(host: keyof StackLab['hosts'], command: string): Promise<{ rc: number; out: string }> {
+  const result = await stack.hosts[host].exec(command);
+  return { rc: result.rc, out: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** What a client on the public side gets from the service through one ingress node. */
+async function fetchThrough(node: string): Promise<{ rc: number; out: string }> {
+  const ip = addressOf(stack.topology, node as 'ingress-1', 'public');
+  const domain = stack.topology.serviceDomain;
+  return sh(
+    'client',
+    `curl -sS --max-time 10 --cacert /tmp/pebble-root.pem --resolve ${domain}:443:${ip} https://${domain}/`,
+  );
+}
+
+let first: CliResult;
+
+/** HAProxy's view of its servers on an ingress node, polled until `want` matches (or 20 s). */
+async function pollStat(node: string, want: RegExp): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const stat = await sh(
+      node as 'ingress-1',
+      `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,18,37`,
+    );
+    if (want.test(stat.out) || Date.now() > deadline) return stat.out;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStackLab();
+  first = await upLab();
+  // The client trusts pebble's root, read from pebble's management port.
+  const pebble = addressOf(stack.topology, 'pebble', 'public');
+  const root = await sh('pebble', `curl -fsS --cacert /etc/pebble/ca.pem https://${pebble}:15000/roots/0`);
+  await putFile(stack.hosts.client, '/tmp/pebble-root.pem', `${root.out}\n`);
+}, 420_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('ingress up on a fresh lab', () => {
+  it('converges every node in one run', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const recap = parseRecap(first.stdout);
+    for (const host of [...INGRESS_NODES, 'proxy']) {
+      expect(recap[host]).toMatchObject({ failed: 0, unreachable: 0 });
+      expect(recap[host]?.changed).toBeGreaterThan(0);
+    }
+  });
+
+  it('relays over mTLS to both WANs of the local proxy, with the mesh as backup', async () => {
+    for (const node of INGRESS_NODES) {
+      // Yggdrasil peering settles after the run; HAProxy needs `rise` good checks per path.
+      const stat = await pollStat(node, /^to_proxy_https,mesh,UP,L7OK$/m);
+      expect(stat).toMatch(/^to_proxy_https,wan1,UP,L7OK$/m);
+      expect(stat).toMatch(/^to_proxy_https,wan2,UP,L7OK$/m);
+      expect(stat).toMatch(/^to_proxy_https,mesh,UP,L7OK$/m);
+    }
+  }, 60_000);
+
+  it('keeps the private keys on the nodes, readable by root only', async () => {
+    for (const host of [...INGRESS_NODES, 'proxy'] as const) {
+      expect((await sh(host, 'stat -c %a /etc/ingress/pki/node.key')).out).toBe('600');
+      const cert = await sh(host, 'openssl x509 -in /etc/ingress/pki/node.pem -noout -ext subjectAltName');
+      expect(cert.out).toContain(`DNS:${host}`);
+      const ygg = await sh(host, 'yggdrasil -useconffile /etc/yggdrasil/yggdrasil.conf -address');
+      expect(cert.out).toContain(`IP Address:${ygg.out.toUpperCase()}`);
+    }
+  });
+
+  it('reports changed=0 on the second run', async () => {
+    const second = await upLab();
+    expect(second.code).toBe(0);
+    const recap = parseRecap(second.stdout);
+    for (const host of [...INGRESS_NODES, 'proxy'])
+      expect(recap[host]).toMatchObject({ changed: 0, failed: 0 });
+  }, 180_000);
+});
+
+describe('the public side', () => {
+  it('serves the demo with a pebble certificate through each ingress node; the demo sees the client', async () => {
+    const client = addressOf(stack.topology, 'client', 'public');
+    for (const node of INGRESS_NODES) {
+      const got = await fetchThrough(node);
+      expect(got.rc).toBe(0);
+      expect(JSON.parse(got.out)).toMatchObject({ service: 'demo', client, proto: 'https' });
+    }
+    const issuer = await sh(
+      'proxy',
+      `openssl x509 -in /etc/haproxy/certs/${stack.topology.serviceDomain}.pem -noout -issuer`,
+    );
+    expect(issuer.out).toMatch(/Pebble/);
+  });
+
+  it('redirects HTTP to HTTPS', async () => {
+    const ip = addressOf(stack.topology, 'ingress-2', 'public');
+    const domain = stack.topology.serviceDomain;
+    const got = await sh(
+      'client',
+      `curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --resolve ${domain}:80:${ip} http://${domain}/x`,
+    );
+    expect(got.out).toBe(`301 https://${domain}/x`);
+  });
+});
+
+describe('the mTLS listeners and the mesh backup', () => {
+  it('lets an ingress node open the mTLS port and drops anyone else', async () => {
+    const wan1 = addressOf(stack.topology, 'proxy', 'wan1');
+    const probe = `timeout 4 bash -c 'echo > /dev/tcp/${wan1}/8443' && echo OPEN || echo BLOCKED`;
+    expect((await sh('ingress-1', probe)).out).toBe('OPEN');
+    await stack.lab.connectNetwork(stack.hosts.client, 'wan1', `10.${stack.topology.base}.2.50`);
+    try {
+      expect((await sh('client', probe)).out).toBe('BLOCKED');
+    } finally {
+      await stack.lab.disconnectNetwork(stack.hosts.client, 'wan1');
+    }
+  }, 60_000);
+
+  it('still serves through both ingress nodes over Yggdrasil when both WANs are cut', async () => {
+    await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan1');
+    await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
+    for (const node of INGRESS_NODES) {
+      // fall 2 x inter 500 ms plus the connect timeout: the backup takes over within seconds.
+      const before = await pollStat(node, /^to_proxy_https,wan2,DOWN,.*\n(?:.*\n)*?to_proxy_https,mesh,UP/m);
+      const got = await fetchThrough(node);
+      expect(got.rc, `${got.out}\n${before}`).toBe(0);
+      expect(JSON.parse(got.out)).toMatchObject({ service: 'demo' });
+      const stat = await sh(node, `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,18`);
+      expect(stat.out).toMatch(/^to_proxy_https,wan1,DOWN$/m);
+      expect(stat.out).toMatch(/^to_proxy_https,mesh,UP$/m);
+    }
+  }, 60_000);
+});
+
+describe('configuration errors', () => {
+  it('fails before touching a host, naming file, line and key', async () => {
+    const file = join(stack.inventoryDir, 'group_vars', 'all.yml');
+    const good = await readFile(file, 'utf8');
+    const before = await sh('proxy', 'sha256sum /etc/haproxy/haproxy.cfg');
+    await writeFile(file, good.replace(/ {4}backend: .*\n/, ''));
+    try {
+      const run = await upLab();
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).not.toContain('PLAY [');
+      expect(run.stderr).toMatch(
+        /group_vars\/all\.yml:\d+ \(ingress_services\[0\]\.backend\): ingress_services\[0\]\.backend is required/,
+      );
+      expect((await sh('proxy', 'sha256sum /etc/haproxy/haproxy.cfg')).out).toBe(before.out);
+    } finally {
+      await writeFile(file, good);
+    }
+  }, 60_000);
+});

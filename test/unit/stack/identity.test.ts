@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { HostEvent, HostStats, RunSink } from '../../../src/runner/output-types.js';
+import { identityCapture, IDENTITY_TASK, parseIdentity } from '../../../src/stack/identity.js';
+
+const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----';
+const line = JSON.stringify({ ygg_address: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd', csr });
+
+describe('parseIdentity', () => {
+  it('reads the Yggdrasil address and the CSR', () => {
+    expect(parseIdentity('n1', `${line}\n`)).toEqual({
+      yggAddress: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd',
+      csrPem: csr,
+    });
+  });
+
+  it('names the host when the report is unusable', () => {
+    expect(() => parseIdentity('n1', 'oops')).toThrow(/n1: the identity report is not JSON/);
+    expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: '10.0.0.1', csr }))).toThrow(
+      /n1: no Yggdrasil/,
+    );
+    expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: '200::1', csr: 'x' }))).toThrow(
+      /n1: no CSR/,
+    );
+  });
+});
+
+describe('identityCapture', () => {
+  it('keeps the identity task stdout per host and forwards every event', () => {
+    const seen: string[] = [];
+    const inner: RunSink = {
+      playStart: () => seen.push('play'),
+      taskStart: (name) => seen.push(`task ${name}`),
+      hostResult: (e) => seen.push(`${e.host} ${e.status}`),
+      warning: () => seen.push('warning'),
+      recap: (_: ReadonlyMap<string, HostStats>) => seen.push('recap'),
+    };
+    const { sink, outputs } = identityCapture(inner);
+    const event = (host: string, stdout: string): HostEvent => ({ host, status: 'ok', result: { stdout } });
+    sink.playStart('p', ['a', 'b']);
+    sink.taskStart('Other task', 'task');
+    sink.hostResult(event('a', 'not this'));
+    sink.taskStart(IDENTITY_TASK, 'task');
+    sink.hostResult(event('a', line));
+    sink.hostResult({ host: 'b', status: 'failed', result: { stdout: 'x' } });
+    sink.recap(new Map());
+    expect([...outputs]).toEqual([['a', line]]);
+    expect(seen).toEqual([
+      'play',
+      'task Other task',
+      'a ok',
+      `task ${IDENTITY_TASK}`,
+      'a ok',
+      'b failed',
+      'recap',
+    ]);
+  });
+});

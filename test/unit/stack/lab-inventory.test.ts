@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderStackInventory } from '../../../src/lab/stack-inventory.js';
+import { addressOf, stackTopology } from '../../../src/lab/topology.js';
+import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
+
+const labDir = fileURLToPath(new URL('../../../inventories/lab/', import.meta.url));
+
+describe('the lab topology and its inventory', () => {
+  it('keeps every network in 10.<base>.0.0/16 and hosts on their own networks only', () => {
+    const t = stackTopology(241);
+    expect(Object.values(t.subnets).every((s) => s.startsWith('10.241.'))).toBe(true);
+    expect(addressOf(t, 'proxy', 'home')).toBe('10.241.5.20');
+    expect(() => addressOf(t, 'demo', 'public')).toThrow(/demo is not on the public network/);
+  });
+
+  it('matches the checked-in inventories/lab/ for the default base', () => {
+    for (const [file, text] of Object.entries(renderStackInventory(stackTopology()))) {
+      expect(readFileSync(`${labDir}${file}`, 'utf8')).toBe(text);
+    }
+  });
+
+  it('renders files the stack validation accepts', () => {
+    const files = renderStackInventory(stackTopology(), { privateKeyFile: '/tmp/key' });
+    for (const [file, text] of Object.entries(files)) {
+      if (file.startsWith('group_vars/')) expect(() => validateGroupVarsText(file, text)).not.toThrow();
+      else expect(() => validateHostsText(file, text)).not.toThrow();
+    }
+    expect(files['hosts.yml']).toContain('ansible_ssh_private_key_file: /tmp/key');
+  });
+});

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { IngressError } from '../../../src/errors.js';
+import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/stack/', import.meta.url));
+const read = (name: string): string => readFileSync(`${fixtures}${name}`, 'utf8');
+
+function failure(run: () => void): IngressError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof IngressError) return err;
+    throw err;
+  }
+  throw new Error('expected an IngressError');
+}
+
+describe('validateGroupVarsText', () => {
+  it('accepts a complete configuration', () => {
+    expect(() => validateGroupVarsText('all.yml', read('good/all.yml'))).not.toThrow();
+  });
+
+  it.each([
+    ['no-backend.yml', 'ingress_services[1].backend', 4, 'is required'],
+    ['duplicate-domain.yml', 'ingress_services[1].domain', 4, 'duplicate "cloud.example.net"'],
+    ['wan-without-address.yml', 'ingress_wans[1].address', 4, 'is required'],
+    ['unknown-key.yml', 'ingress_checks.fal', 3, 'unknown key'],
+    ['unknown-top.yml', 'ingress_service', 1, 'unknown key'],
+    ['bad-port.yml', 'ingress_ports.https', 2, 'from 1 to 65535'],
+  ])('%s fails with E_CONFIG naming file, line and key', (name, field, line, text) => {
+    const err = failure(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.location).toEqual({ file: `group_vars/${name}`, line, field });
+    expect(err.message).toContain(text);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const err = failure(() => validateGroupVarsText('x.yml', 'ingress_ports:\n  http: [1,\n'));
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.location?.file).toBe('x.yml');
+    expect(err.location?.line).toBeGreaterThan(1);
+  });
+
+  it('accepts an empty file', () => {
+    expect(() => validateGroupVarsText('empty.yml', '')).not.toThrow();
+  });
+});
+
+describe('validateHostsText', () => {
+  it('accepts stack host variables and Ansible connection variables', () => {
+    expect(() => validateHostsText('hosts.yml', read('good/hosts.yml'))).not.toThrow();
+  });
+
+  it('names a misspelt host variable with its path', () => {
+    const err = failure(() => validateHostsText('hosts.yml', read('broken/hosts-unknown.yml')));
+    expect(err.location).toEqual({
+      file: 'hosts.yml',
+      line: 7,
+      field: 'all.children.ingress.hosts.edge-1.ingress_public_address',
+    });
+  });
+});
