@@ -22,6 +22,8 @@ export interface AtomicWriteResult {
   /** Why it failed, for the task's msg. */
   msg?: string;
   exec: ExecResult;
+  /** The validator's own exit status, when validate is what failed. */
+  validateRc?: number;
 }
 
 /** Exit codes of the write script, so one exec tells which step failed. */
@@ -33,6 +35,12 @@ const STEP_FAILURES: Record<number, string> = {
   94: 'cannot back up dest',
   95: 'cannot move the temporary file onto dest',
 };
+
+/** Exit status of a failed validate command, reported on stderr's last line. */
+const VALIDATE_RC_MARK = 'ingress-validate-rc=';
+const VALIDATE_RC_LINE = new RegExp(`\\n?${VALIDATE_RC_MARK}(\\d+)\\n?$`);
+/** How much of the validator's output goes into the task's msg. */
+const MAX_DETAIL_CHARS = 2_000;
 
 /** Ansible's backup name: dest.YYYY-MM-DD@HH:MM:SS~ (UTC here, from the injected clock). */
 export function backupPath(dest: string, nowMs: number): string {
@@ -63,8 +71,13 @@ export function atomicWriteScript(spec: AtomicWriteSpec): string {
     'cat > "$t" || fail 91',
     ...attributeLines(spec, dest),
   ];
-  // A subshell, so an `exit` inside the validate command cannot end the script.
-  if (spec.validate !== undefined) lines.push(`( ${spec.validate.replaceAll('%s', `"$t"`)} ) || fail 93`);
+  // A subshell, so an `exit` inside the validate command cannot end the script;
+  // its status goes to stderr's last line, as the script's own exit code is the step's.
+  if (spec.validate !== undefined) {
+    lines.push(
+      `( ${spec.validate.replaceAll('%s', `"$t"`)} ) || { r=$?; printf '\\n${VALIDATE_RC_MARK}%d\\n' "$r" >&2; fail 93; }`,
+    );
+  }
   if (spec.backupFile !== undefined) {
     lines.push(`if [ -e ${dest} ]; then cp -p -- ${dest} ${q(spec.backupFile)} || fail 94; fi`);
   }
@@ -72,11 +85,28 @@ export function atomicWriteScript(spec: AtomicWriteSpec): string {
   return lines.join('\n');
 }
 
+function clip(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > MAX_DETAIL_CHARS ? `${trimmed.slice(0, MAX_DETAIL_CHARS)}...` : trimmed;
+}
+
+/** As Ansible's "failed to validate", with the command, its exit status and what it printed. */
+function validateFailure(command: string, exec: ExecResult): AtomicWriteResult {
+  const match = VALIDATE_RC_LINE.exec(exec.stderr);
+  const validateRc = match ? Number(match[1]) : undefined;
+  const stderr = match ? exec.stderr.slice(0, match.index) : exec.stderr;
+  const output = [clip(stderr), clip(exec.stdout)].filter((part) => part !== '').join('\n');
+  const status = validateRc === undefined ? 'failed' : `exited with status ${validateRc}`;
+  const msg = `failed to validate: command '${command}' ${status}${output ? `: ${output}` : ' (no output)'}`;
+  return { ok: false, msg, exec: { ...exec, stderr }, ...(validateRc !== undefined ? { validateRc } : {}) };
+}
+
 /** Writes through a temp file and rename(2), so readers never see half a file. */
 export async function atomicWrite(remote: Remote, spec: AtomicWriteSpec): Promise<AtomicWriteResult> {
   const exec = await remote.exec(atomicWriteScript(spec), { stdin: spec.content });
   if (exec.rc === 0) return { ok: true, exec };
+  if (exec.rc === 93 && spec.validate !== undefined) return validateFailure(spec.validate, exec);
   const step = STEP_FAILURES[exec.rc] ?? `write failed (rc ${exec.rc})`;
-  const detail = (exec.stderr || exec.stdout).trim();
+  const detail = clip(exec.stderr || exec.stdout);
   return { ok: false, msg: detail ? `${step}: ${detail}` : step, exec };
 }

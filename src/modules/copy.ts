@@ -4,7 +4,7 @@ import { argError, checkKnown, optBool, optString, reqString } from './args.js';
 import type { DeliverArgs } from './deliver-file.js';
 import { deliverFile } from './deliver-file.js';
 import { parseMode } from './mode.js';
-import { findSource, sourceCandidates } from './src-lookup.js';
+import { findSource, missingSourceMessage } from './src-lookup.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 const KNOWN = ['src', 'content', 'dest', 'owner', 'group', 'mode', 'validate', 'backup', 'force'] as const;
@@ -65,8 +65,10 @@ async function runCopy(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResult> 
   const src = args.src ?? '';
   const srcPath = findSource(src, ctx, 'files');
   if (srcPath === undefined) {
-    const looked = sourceCandidates(src, ctx, 'files').join(', ');
-    return { changed: false, failed: true, msg: `Could not find or access '${src}' (looked in ${looked})` };
+    const missing = missingSourceMessage(src, ctx, 'files');
+    // In check mode an earlier task that would produce src has only been reported, so report the copy too.
+    if (ctx.check) return { changed: true, dest: args.dest, msg: `${missing}; would copy it once it exists` };
+    return { changed: false, failed: true, msg: missing };
   }
   const result = await deliverFile({ ...args, srcPath, content: await readFile(srcPath) }, ctx);
   return { ...result, src: srcPath };

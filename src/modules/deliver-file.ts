@@ -83,7 +83,7 @@ async function apply(dest: string, plan: Plan<FileChange>, args: DeliverArgs, ct
     return { ...written, backupFile };
   }
   const exec = await ctx.remote.exec(attributeCommands(dest, plan.changes, q).join(' && '));
-  return { ok: exec.rc === 0, msg: exec.stderr.trim(), exec, backupFile: undefined };
+  return { ok: exec.rc === 0, msg: exec.stderr.trim(), exec, backupFile: undefined, validateRc: undefined };
 }
 
 /** Plan from facts, stop there in check mode, else write atomically or fix attributes. */
@@ -111,6 +111,7 @@ export async function deliverFile(args: DeliverArgs, ctx: ModuleContext): Promis
       rc: done.exec.rc,
       stdout: done.exec.stdout,
       stderr: done.exec.stderr,
+      ...(done.validateRc !== undefined ? { exit_status: done.validateRc } : {}),
     };
   }
   const backup = done.backupFile !== undefined && stat.exists ? { backup_file: done.backupFile } : {};

@@ -24,3 +24,8 @@ export function findSource(
 ): string | undefined {
   return sourceCandidates(src, ctx, folder).find((p) => existsSync(p) && statSync(p).isFile());
 }
+
+/** Ansible's message for a `src` found nowhere, naming every place looked in. */
+export function missingSourceMessage(src: string, ctx: ModuleContext, folder: 'files' | 'templates'): string {
+  return `Could not find or access '${src}' (looked in ${sourceCandidates(src, ctx, folder).join(', ')})`;
+}

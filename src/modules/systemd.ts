@@ -104,8 +104,11 @@ async function runSystemd(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResul
   if (args.name === undefined) return { changed: false, msg: 'daemon reloaded' };
   const unit = await runFact(ctx.remote, unitFact(args.name));
   const plan = planSystemd(args, unit);
-  if (plan.error !== undefined)
+  if (plan.error !== undefined) {
+    // In check mode the unit file may come from an earlier task that was only reported.
+    if (ctx.check) return { changed: true, name: args.name, msg: `${plan.error}; would act once it exists` };
     return { changed: false, failed: true, msg: `${plan.error}: host ${ctx.remote.hostName}` };
+  }
   const base: ModuleResult = {
     changed: plan.changes.length > 0,
     msg: plan.reason,

@@ -5,7 +5,7 @@ import { checkKnown, reqString } from './args.js';
 import type { FileDestArgs } from './copy.js';
 import { parseFileDestArgs } from './copy.js';
 import { deliverFile } from './deliver-file.js';
-import { findSource, sourceCandidates } from './src-lookup.js';
+import { findSource, missingSourceMessage } from './src-lookup.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 const KNOWN = ['src', 'dest', 'owner', 'group', 'mode', 'validate', 'backup', 'force'] as const;
@@ -22,14 +22,8 @@ export function parseTemplateArgs(args: RawArgs): TemplateArgs {
 async function runTemplate(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const args = parseTemplateArgs(raw);
   const srcPath = findSource(args.src, ctx, 'templates');
-  if (srcPath === undefined) {
-    const looked = sourceCandidates(args.src, ctx, 'templates').join(', ');
-    return {
-      changed: false,
-      failed: true,
-      msg: `Could not find or access '${args.src}' (looked in ${looked})`,
-    };
-  }
+  if (srcPath === undefined)
+    return { changed: false, failed: true, msg: missingSourceMessage(args.src, ctx, 'templates') };
   let rendered: string;
   try {
     rendered = ctx.renderTemplate(await readFile(srcPath, 'utf8'), srcPath);

@@ -4,7 +4,8 @@ import { IngressError } from '../errors.js';
 import { containsTemplate, readBool, readNumber, readString, readStringList, readVars } from './fields.js';
 import type { ActionTask, Play, SerialSpec, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
-import { parseAction, parseTaskList } from './task-parse.js';
+import { parseHandlers } from './handler-parse.js';
+import { parseTaskList } from './task-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf, readYaml, toJs } from './yaml-source.js';
 
@@ -110,17 +111,6 @@ async function readVarsFiles(
     out.push(vars as Record<string, unknown>);
   }
   return out;
-}
-
-async function parseHandlers(src: YamlSource, node: Node | null, ctx: ParseContext): Promise<ActionTask[]> {
-  const handlers: ActionTask[] = [];
-  for (const item of expectSeq(src, node, 'handlers')) {
-    const entries = expectMap(src, item, 'a handler');
-    const blockish = entries.find((e) => ['block', 'include_tasks', 'import_tasks'].includes(e.key));
-    if (blockish) throw entryError(src, blockish, `handlers cannot use ${blockish.key}`);
-    handlers.push(await parseAction(src, entries, lineOf(src, item), ctx, ['listen']));
-  }
-  return handlers;
 }
 
 function* walk(nodes: TaskNode[]): Generator<ActionTask> {

@@ -7,7 +7,7 @@ import type { BlockTask, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { COMMON_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown } from './task-common.js';
 import type { Entry, YamlSource } from './yaml-source.js';
-import { entryError, expectMap, readYaml } from './yaml-source.js';
+import { entryError, expectMap, readYaml, resolveNode } from './yaml-source.js';
 
 type ParseList = (src: YamlSource, node: Node | null, ctx: ParseContext) => Promise<TaskNode[]>;
 
@@ -37,7 +37,7 @@ export async function findTaskFile(
 }
 
 function includeFileName(src: YamlSource, entry: Entry): string {
-  if (isMap(entry.node)) {
+  if (isMap(resolveNode(src, entry.node))) {
     const fileEntry = expectMap(src, entry.node, entry.key).find((e) => e.key === 'file');
     if (!fileEntry) throw entryError(src, entry, `${entry.key} needs a file`);
     return readString(src, fileEntry);

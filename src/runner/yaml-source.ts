@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { IngressError } from '../errors.js';
 
@@ -47,9 +47,34 @@ export function lineOf(src: YamlSource, node: Node | null | undefined): number {
   return offset === undefined ? 1 : src.lines.linePos(offset).line;
 }
 
+/** An alias (`*x`) stands for its anchored node; a dangling one is an error at the alias. */
+export function resolveNode(src: YamlSource, node: Node | null): Node | null {
+  let current: unknown = node;
+  for (let depth = 0; isAlias(current); depth += 1) {
+    const target = depth < 100 ? current.resolve(src.doc) : undefined;
+    if (target === undefined) fail(src, current, `unknown or circular alias *${current.source}`);
+    current = target;
+  }
+  return current as Node | null;
+}
+
 export function toJs(src: YamlSource, node: Node | null): unknown {
-  if (node === null) return null;
-  return node.toJS(src.doc, { maxAliasCount: 1000 });
+  const resolved = resolveNode(src, node);
+  if (resolved === null) return null;
+  return resolved.toJS(src.doc, { maxAliasCount: 1000 });
+}
+
+function isMergeKey(node: unknown): boolean {
+  if (!isScalar(node)) return false;
+  const value = node.value;
+  return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+}
+
+/** `<<: *x` or `<<: [*x, *y]`: the mappings merged in, the first one winning. */
+function mergedEntries(src: YamlSource, value: Node | null, what: string): Entry[] {
+  const resolved = resolveNode(src, value);
+  const sources = isSeq(resolved) ? resolved.items.map((item) => item as Node) : [resolved];
+  return sources.flatMap((item) => expectMap(src, item, what));
 }
 
 function fail(src: YamlSource, node: Node | null | undefined, message: string, field?: string): never {
@@ -58,18 +83,35 @@ function fail(src: YamlSource, node: Node | null | undefined, message: string, f
   });
 }
 
+/** A mapping's entries, aliases resolved and `<<` merge keys expanded (explicit keys win, as YAML says). */
 export function expectMap(src: YamlSource, node: Node | null, what: string): Entry[] {
-  if (!isMap(node)) fail(src, node, `${what} must be a mapping`);
-  return node.items.map((pair) => {
+  const map = resolveNode(src, node);
+  if (!isMap(map)) fail(src, node, `${what} must be a mapping`);
+  const own: Entry[] = [];
+  const merged: Entry[] = [];
+  for (const pair of map.items) {
     const keyNode = pair.key as Node | null;
+    const valueNode = (pair.value as Node | null) ?? null;
+    if (isMergeKey(keyNode)) {
+      merged.push(...mergedEntries(src, valueNode, what));
+      continue;
+    }
     const key = isScalar(keyNode)
       ? String(keyNode.value)
       : fail(src, keyNode, `${what}: keys must be strings`);
-    return { key, line: lineOf(src, keyNode), node: (pair.value as Node | null) ?? null };
-  });
+    own.push({ key, line: lineOf(src, keyNode), node: valueNode });
+  }
+  const seen = new Set(own.map((e) => e.key));
+  for (const entry of merged) {
+    if (seen.has(entry.key)) continue;
+    seen.add(entry.key);
+    own.push(entry);
+  }
+  return own;
 }
 
-export function expectSeq(src: YamlSource, node: Node | null, what: string): Node[] {
+export function expectSeq(src: YamlSource, input: Node | null, what: string): Node[] {
+  const node = resolveNode(src, input);
   if (node === null || (isScalar(node) && node.value === null)) return [];
   if (!isSeq(node)) fail(src, node, `${what} must be a list`);
   return node.items.map((item) => item as Node);

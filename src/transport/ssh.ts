@@ -1,200 +1,143 @@
-import { constants } from 'node:os';
-import { Client, type ClientChannel, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { Client } from 'ssh2';
 import { IngressError } from '../errors.js';
-import { loadHostKeyPolicy } from './host-key-policy.js';
 import { Semaphore } from './semaphore.js';
 import { ShellTransport, type RawResult, type RunOptions } from './shell-transport.js';
-import { TIMEOUT_RC, timeoutLine, timeoutNote } from './shell.js';
-import { authMethods } from './ssh-auth.js';
+import { timeoutLine } from './shell.js';
+import { execOnChannel, type ExecOutcome } from './ssh-channel.js';
+import { openSshClient, unreachable } from './ssh-connect.js';
 import type { ConnectionSpec } from './types.js';
 
 /** OpenSSH allows 10 sessions per connection (MaxSessions); stay below it. */
 const MAX_CHANNELS = 8;
-const KEEPALIVE_MS = 5_000;
+/** Opening a channel is retried this often when sshd refuses it on a live link. */
 const OPEN_RETRIES = 8;
-/** Slack for the remote `timeout` to kill the command before the channel is dropped. */
-const TIMEOUT_GRACE_MS = 3_000;
 
-function unreachable(spec: ConnectionSpec, why: string, cause?: unknown): IngressError {
-  return new IngressError(
-    'E_UNREACHABLE',
-    `host unreachable: ${spec.hostName} (${spec.user}@${spec.address}:${spec.port}): ${why}`,
-    { cause },
-  );
-}
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function describe(err: Error & { level?: string; code?: string }): string {
-  if (err.level === 'client-authentication') return 'authentication failed (all methods were refused)';
-  if (err.level === 'client-timeout') return 'timed out during the SSH handshake';
-  if (err.code === 'ECONNREFUSED') return 'connection refused (is sshd running?)';
-  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return `no route to host (${err.code})`;
-  return err.message;
-}
-
-/** One SSH connection to one host; every exec, put and get is a channel on it. */
+/**
+ * One SSH connection to one host; every exec, put and get is a channel on it.
+ * A link that dropped is reconnected once for a command that had not started;
+ * a command cut off while running is never run twice.
+ */
 export class SshTransport extends ShellTransport {
   readonly hostName: string;
-  private alive = true;
+  private client!: Client;
+  private alive = false;
+  private closed = false;
+  private reconnecting: Promise<void> | undefined;
   private readonly channels = new Semaphore(MAX_CHANNELS);
+  /** How often a dropped link was connected again (a healthy run keeps 0). */
+  reconnects = 0;
 
   private constructor(
     private readonly spec: ConnectionSpec,
-    private readonly client: Client,
+    client: Client,
+    private readonly open: (spec: ConnectionSpec) => Promise<Client>,
   ) {
     super();
     this.hostName = spec.hostName;
-    client.on('close', () => (this.alive = false));
-    // Errors after the handshake surface through the channels that fail.
-    client.on('error', () => (this.alive = false));
+    this.adopt(client);
   }
 
   /** Connects and verifies the host key; E_UNREACHABLE or E_HOSTKEY on failure. */
-  static async connect(spec: ConnectionSpec): Promise<SshTransport> {
-    const policy = await loadHostKeyPolicy(spec);
-    const auth = await authMethods(spec);
-    return new Promise((resolve, reject) => {
-      const client = new Client();
-      let hostKeyError: IngressError | undefined;
-      let settled = false;
-      const fail = (err: IngressError): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        client.destroy();
-        reject(err);
-      };
-      // ssh2's readyTimeout does not cover every stall (e.g. a silent TCP peer), so keep our own.
-      const timer = setTimeout(
-        () => fail(unreachable(spec, `no SSH answer within ${spec.connectTimeoutMs} ms`)),
-        spec.connectTimeoutMs,
-      );
-      client.once('ready', () => {
-        settled = true;
-        clearTimeout(timer);
-        resolve(new SshTransport(spec, client));
-      });
-      client.on('error', (err) => fail(hostKeyError ?? unreachable(spec, describe(err), err)));
-      client.on('close', () =>
-        fail(hostKeyError ?? unreachable(spec, 'connection closed during the handshake')),
-      );
-      client.connect({
-        host: spec.address,
-        port: spec.port,
-        username: spec.user,
-        authHandler: auth,
-        readyTimeout: spec.connectTimeoutMs,
-        keepaliveInterval: KEEPALIVE_MS,
-        keepaliveCountMax: 3,
-        algorithms: { serverHostKey: policy.algorithms as ServerHostKeyAlgorithm[] },
-        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-          policy.verify(key).then(
-            (err) => {
-              hostKeyError = err;
-              verify(err === undefined);
-            },
-            (err: unknown) => {
-              hostKeyError = err instanceof IngressError ? err : new IngressError('E_HOSTKEY', String(err));
-              verify(false);
-            },
-          );
-        },
-      });
-    });
+  static async connect(
+    spec: ConnectionSpec,
+    open: (spec: ConnectionSpec) => Promise<Client> = openSshClient,
+  ): Promise<SshTransport> {
+    return new SshTransport(spec, await open(spec), open);
   }
 
+  private adopt(client: Client): void {
+    this.client = client;
+    this.alive = true;
+    const down = (): void => {
+      if (this.client === client) this.alive = false;
+    };
+    // ssh2 marks the link down (close/end/error) before it fails the channels it had.
+    client.on('close', down);
+    client.on('end', down);
+    client.on('error', down);
+  }
+
+  /** Usable until closed: a dropped link is connected again by the next command. */
   override isAlive(): boolean {
-    return this.alive;
+    return !this.closed;
   }
 
   async runLine(line: string, options: RunOptions = {}): Promise<RawResult> {
-    if (!this.alive) throw unreachable(this.spec, 'the connection is closed');
+    if (this.closed) throw unreachable(this.spec, 'the connection is closed');
     const release = await this.channels.acquire();
     try {
-      const channel = await this.openChannel(timeoutLine(line, options.timeoutMs));
-      return await collect(channel, options, () =>
-        unreachable(this.spec, 'connection lost while running a command'),
-      );
+      return await this.runWithRetries(timeoutLine(line, options.timeoutMs), options);
     } finally {
       release();
     }
   }
 
-  /**
-   * sshd frees a session slot a little after the channel closes, so an open
-   * refused while other channels run is retried briefly before giving up.
-   */
-  private async openChannel(line: string): Promise<ClientChannel> {
+  private async runWithRetries(line: string, options: RunOptions): Promise<RawResult> {
+    let reconnected = false;
     for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.openChannelOnce(line);
-      } catch (err) {
-        if (!this.alive || attempt >= OPEN_RETRIES) {
-          throw unreachable(this.spec, `cannot open a channel: ${(err as Error).message}`, err);
+      if (!this.alive) {
+        if (reconnected || this.closed) throw unreachable(this.spec, 'the connection dropped');
+        await this.reconnect();
+        reconnected = true;
+      }
+      const client = this.client;
+      const outcome = await execOnChannel(client, line, options, () => this.alive && this.client === client);
+      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind !== 'not-started') throw this.outcomeError(outcome);
+      // A refusal on a live link: sshd frees a session slot a little after a channel closes.
+      if (this.alive && this.client === client) {
+        if (attempt >= OPEN_RETRIES) {
+          throw unreachable(this.spec, `cannot open a channel: ${outcome.error.message}`, outcome.error);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+        await sleep(50 * (attempt + 1));
       }
     }
   }
 
-  private openChannelOnce(line: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(line, (err, channel) => (err ? reject(err) : resolve(channel)));
-    });
+  private outcomeError(outcome: Exclude<ExecOutcome, { kind: 'done' | 'not-started' }>): IngressError {
+    if (outcome.kind === 'no-status') {
+      return new IngressError(
+        'E_MODULE',
+        `the command on ${this.hostName} ended without an exit status (sshd closed its channel)`,
+      );
+    }
+    return unreachable(this.spec, 'connection lost while running a command', outcome.error);
+  }
+
+  /** One reconnect shared by every command that found the link down. */
+  private reconnect(): Promise<void> {
+    this.reconnecting ??= this.open(this.spec)
+      .then((client) => {
+        if (this.closed) client.end();
+        else {
+          this.reconnects += 1;
+          this.adopt(client);
+        }
+      })
+      .finally(() => {
+        this.reconnecting = undefined;
+      });
+    return this.reconnecting;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await this.reconnecting?.catch(() => undefined);
     if (!this.alive) return;
+    const client = this.client;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        this.client.destroy();
+        client.destroy();
         resolve();
       }, 2_000);
-      this.client.once('close', () => {
+      client.once('close', () => {
         clearTimeout(timer);
         resolve();
       });
-      this.client.end();
+      client.end();
     });
     this.alive = false;
   }
-}
-
-function collect(channel: ClientChannel, options: RunOptions, lost: () => IngressError): Promise<RawResult> {
-  return new Promise((resolve, reject) => {
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const started = Date.now();
-    let rc: number | undefined;
-    let settled = false;
-    const finish = (code: number | undefined): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (code === undefined) return reject(lost());
-      // 124: `timeout` stopped it; 137: its KILL follow-up was needed.
-      const late = options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs;
-      const expired = late && (code === TIMEOUT_RC || code === 128 + constants.signals.SIGKILL);
-      if (expired) stderr.push(Buffer.from(timeoutNote(options.timeoutMs ?? 0)));
-      resolve({
-        stdout: Buffer.concat(stdout),
-        stderr: Buffer.concat(stderr),
-        rc: expired ? TIMEOUT_RC : code,
-      });
-    };
-    // Last resort if the host never answers: drop the channel and report the timeout.
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            finish(TIMEOUT_RC);
-            channel.close();
-          }, options.timeoutMs + TIMEOUT_GRACE_MS);
-    channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    channel.on('exit', (code: number | null, signal?: string) => {
-      rc = code ?? 128 + ((signal && constants.signals[signal as NodeJS.Signals]) || 1);
-    });
-    channel.on('close', () => finish(rc));
-    channel.end(options.stdin ?? '');
-  });
 }

@@ -58,11 +58,32 @@ describe('copy applied through a shell in a temp folder', () => {
       { content: 'bad\n', dest, validate: "grep -q good %s || { echo 'syntax error' >&2; exit 1; }" },
       makeCtx(new ShellRemote()),
     );
-    expect(res).toMatchObject({ changed: false, failed: true });
-    expect(res.msg).toContain('failed to validate');
-    expect(res.msg).toContain('syntax error');
+    expect(res).toMatchObject({ changed: false, failed: true, exit_status: 1 });
+    expect(res.msg).toBe(
+      "failed to validate: command 'grep -q good %s || { echo 'syntax error' >&2; exit 1; }' " +
+        'exited with status 1: syntax error',
+    );
     expect(readFileSync(dest, 'utf8')).toBe('good\n');
     expect(readdirSync(dir)).toEqual(['app.conf']);
+  });
+
+  it('a failing validate names its exit status and what it printed on both streams', async () => {
+    const dest = join(dir, 'rules.nft');
+    const validate = 'echo checking %s; echo "line 3: unexpected token" >&2; exit 93';
+    const res = await copy.run({ content: 'bad\n', dest, validate }, makeCtx(new ShellRemote()));
+    expect(res).toMatchObject({ changed: false, failed: true, exit_status: 93 });
+    expect(res.msg).toMatch(
+      /^failed to validate: command 'echo checking %s; .*; exit 93' exited with status 93: line 3: unexpected token\nchecking \S+ingress-\w+$/,
+    );
+    // The status marker is the runner's own plumbing, not the validator's output.
+    expect(res.stderr).toBe('line 3: unexpected token\n');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a silent failing validate still says which command failed and how', async () => {
+    const dest = join(dir, 'quiet.conf');
+    const res = await copy.run({ content: 'x', dest, validate: 'false %s' }, makeCtx(new ShellRemote()));
+    expect(res.msg).toBe("failed to validate: command 'false %s' exited with status 1 (no output)");
   });
 
   it('a passing validate sees the new content in the temp file', async () => {

@@ -90,6 +90,24 @@ describe('systemd module run', () => {
     ]);
   });
 
+  it('a missing unit fails a real run but is reported as a change in check mode', async () => {
+    const remote = new ScriptedRemote([[/^systemctl show/, fixture('systemctl-show-missing')]]);
+    const args = { name: 'app', state: 'started', enabled: true };
+    const real = await getModule('systemd')?.run(args, makeCtx(remote));
+    expect(real).toMatchObject({
+      changed: false,
+      failed: true,
+      msg: expect.stringMatching(/Could not find/),
+    });
+    const check = await getModule('systemd')?.run(args, makeCtx(remote, { check: true }));
+    expect(check).toMatchObject({
+      changed: true,
+      msg: 'Could not find the requested service app; would act once it exists',
+    });
+    expect(check?.failed).toBeUndefined();
+    expect(remote.commands.every((c) => c.startsWith('systemctl show'))).toBe(true);
+  });
+
   it('a unit that will not start fails the task', async () => {
     const remote = new ScriptedRemote([
       [/^systemctl show/, fixture('systemctl-show-disabled')],

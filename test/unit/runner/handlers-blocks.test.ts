@@ -83,3 +83,22 @@ describe('includes and imports', () => {
     expect(run.lines.filter((l) => l.startsWith('PLAY ['))).toHaveLength(2);
   });
 });
+
+describe('handlers in task files, and YAML anchors', () => {
+  it('runs imported and included handlers by their names, the include by its name with its when', async () => {
+    const run = await runFixture('handlers-include.yml');
+    expect(run.world.log).toEqual([
+      'web1: echo done',
+      'web2: echo done',
+      'web1: echo done',
+      'web2: echo done',
+      'web1: restart app',
+      'web2: restart app',
+      'web1: nft -c rules',
+      'web1: nft -f rules',
+    ]);
+    expect(run.world.files.get('web1:/etc/app.conf')).toBe('v1');
+    expect(run.world.files.get('web1:/etc/app.unit')).toBe('v1');
+    expect(run.report.exitCode).toBe(0);
+  });
+});

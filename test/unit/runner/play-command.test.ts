@@ -1,32 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IngressError } from '../../../src/errors.js';
-import { registerPlayCommand } from '../../../src/cli/commands/play.js';
 import type { JsonReport } from '../../../src/runner/output-json.js';
 import { fixture } from './harness.js';
-
-/** `ingress play` end to end on the controller itself (ansible_connection=local): no containers, no network. */
-async function play(...args: string[]): Promise<{ code: number | undefined; out: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  let code: number | undefined;
-  const program = new Command('ingress').exitOverride();
-  registerPlayCommand(program, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['play', ...args], { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return { code, out: chunks.join('') };
-}
+import { playCli as play } from './play-cli.js';
 
 const inventory = fixture('local/inventory.ini');
 

@@ -94,3 +94,30 @@ describe('loadPlaybook model', () => {
     expect(retry.plays[0]?.tasks[0]).toMatchObject({ register: 'r', retry: { retries: 3, delayMs: 2000 } });
   });
 });
+
+describe('YAML anchors, aliases and merge keys', () => {
+  it('expands merge keys (explicit keys win), aliased tasks, and handler files', async () => {
+    const book = await loadPlaybook(fixture('handlers-include.yml'), { lookupModule });
+    const tasks = book.plays[0]?.tasks ?? [];
+    expect(tasks.map((t) => (t.kind === 'action' ? [t.name, t.args] : []))).toEqual([
+      ['write config', { path: '/etc/app.conf', content: 'v1' }],
+      ['write unit', { path: '/etc/app.unit', content: 'v1' }],
+      ['echo', { _raw_params: 'echo done' }],
+      ['echo', { _raw_params: 'echo done' }],
+    ]);
+    const handlers = book.plays[0]?.handlers ?? [];
+    expect(handlers.map((h) => [h.name, h.listen, h.when])).toEqual([
+      ['restart app', [], []],
+      ['reload app', ['app changed'], []],
+      ['check rules', ['firewall handlers'], ["inventory_hostname == 'web1'"]],
+      ['load rules', ['firewall handlers'], ["inventory_hostname == 'web1'"]],
+    ]);
+    expect(handlers[2]?.location.file).toBe(fixture('handlers/firewall.yml'));
+  });
+
+  it('an alias to no anchor is an error at its line', async () => {
+    const err = await loadError('errors/bad-alias.yml');
+    expect(err.code).toBe('E_PLAYBOOK');
+    expect(err.location).toMatchObject({ file: fixture('errors/bad-alias.yml'), line: 5 });
+  });
+});
