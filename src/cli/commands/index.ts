@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCaCommand } from './ca.js';
 import { registerDaemonCommand } from './daemon.js';
 import { registerInventoryCommand } from './inventory.js';
+import { registerLabCommand } from './lab.js';
 import { registerPkiAgentCommands } from './pki-agent.js';
 import { registerPlayCommand } from './play.js';
 import { registerStatusCommand } from './status.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerPkiAgentCommands(program, setExitCode);
   registerDaemonCommand(program, setExitCode);
   registerStatusCommand(program, setExitCode);
+  registerLabCommand(program, setExitCode);
 }

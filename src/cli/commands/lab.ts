@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { labDown, labExec, labFailHeal, labStatus, type LabOut } from '../../lab/lab-cli-actions.js';
+import { LAB_PARTS, parseLabBase, parseLabPart } from '../../lab/lab-cli-parts.js';
+import { labUp } from '../../lab/lab-cli-up.js';
+import { DEFAULT_LAB_DIR } from '../../lab/lab-state.js';
+import { STACK_HOSTS } from '../../lab/topology.js';
+import type { SetExitCode } from './index.js';
+
+interface DirFlags {
+  dir: string;
+}
+
+const out: LabOut = { stdout: process.stdout, stderr: process.stderr };
+const defaultDir = (): string => process.env.INGRESS_LAB_DIR ?? DEFAULT_LAB_DIR;
+const DIR_HELP = 'lab state folder (default: $INGRESS_LAB_DIR or ./.lab)';
+const seconds = (text: string): number => Number(text) * 1000;
+
+function registerFailHeal(lab: Command, setExitCode: SetExitCode, broken: boolean): void {
+  const verb = broken ? 'fail' : 'heal';
+  lab
+    .command(`${verb} <part>`)
+    .description(
+      `${broken ? 'cut' : 'restore'} a part (${LAB_PARTS.join('|')}) and print what the lab noticed`,
+    )
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .option('--wait <seconds>', 'how long to watch for the change', '30')
+    .action(async (name: string, flags: DirFlags & { wait: string }) => {
+      const part = parseLabPart(name);
+      const settleTimeoutMs = seconds(flags.wait);
+      setExitCode(await labFailHeal({ dir: flags.dir, part, broken, settleTimeoutMs }, out));
+    });
+}
+
+/** `ingress lab up|fail|heal|status|exec|down`: the whole system on this machine, in Docker. */
+export function registerLabCommand(program: Command, setExitCode: SetExitCode): void {
+  const lab = program
+    .command('lab')
+    .description('try the whole system on this machine: ingress nodes, local proxy, DNS, ACME, a client')
+    // So `exec NODE COMMAND -flags` hands the command's own flags to it, with or without `--`.
+    .enablePositionalOptions();
+  lab
+    .command('up')
+    .description('start the lab (or re-converge it), run `ingress up`, wait for health, print the status')
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .option('--base <octet>', "second octet of the lab's 10.x.0.0/16", '240')
+    .option('--wait <seconds>', 'how long to wait for every path to be up', '120')
+    .action(async (flags: DirFlags & { base: string; wait: string }) => {
+      const base = parseLabBase(flags.base);
+      const options = { dir: flags.dir, base, cwd: process.cwd(), healthTimeoutMs: seconds(flags.wait) };
+      setExitCode(await labUp(options, out));
+    });
+  registerFailHeal(lab, setExitCode, true);
+  registerFailHeal(lab, setExitCode, false);
+  lab
+    .command('status')
+    .description("the lab's nodes, addresses and health")
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .option('--json', 'nodes, roles, addresses, service domains and ingress addresses as JSON')
+    .action(async (flags: DirFlags & { json?: boolean }) => {
+      setExitCode(await labStatus({ dir: flags.dir, json: Boolean(flags.json), cwd: process.cwd() }, out));
+    });
+  lab
+    .command('exec <node> [command...]')
+    .description(`run a command in a lab container (${STACK_HOSTS.join(', ')}); its exit code is ours`)
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .passThroughOptions()
+    .action(async (node: string, command: string[], flags: DirFlags) => {
+      // Options pass through after NODE, so a `--` there arrives as a word: it only separates.
+      const argv = command[0] === '--' ? command.slice(1) : command;
+      setExitCode(await labExec(flags.dir, node, argv, out));
+    });
+  lab
+    .command('down')
+    .description('remove every container and network of the lab, and its folder')
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .action(async (flags: DirFlags) => {
+      setExitCode(await labDown(flags.dir, out));
+    });
+}

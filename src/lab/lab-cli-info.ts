@@ -1,0 +1,112 @@
+import { resolve } from 'node:path';
+import type { LabContainer } from './lab-cli-docker.js';
+import { dockerNetworkName } from './lab-cli-docker.js';
+import { DEFAULT_LAB_DIR } from './lab-state.js';
+import type { LabState } from './lab-state.js';
+import type { StackHostName, StackNetwork, StackTopology } from './topology.js';
+import { addressOf, INGRESS_NODES, STACK_HOSTS } from './topology.js';
+
+const ROLES: Record<StackHostName, string> = {
+  'ingress-1': 'ingress node',
+  'ingress-2': 'ingress node',
+  proxy: 'local proxy',
+  dns: 'DNS server (BIND, RFC 2136 + TSIG)',
+  pebble: 'ACME test CA (pebble)',
+  demo: 'demo service (home)',
+  client: 'client (public side)',
+};
+
+export interface LabNodeStatus {
+  name: StackHostName;
+  role: string;
+  state: 'running' | 'stopped' | 'missing';
+  /** Address on each lab network the node is attached to now (a cut WAN is absent). */
+  addresses: Partial<Record<StackNetwork, string>>;
+}
+
+/** `ingress lab status --json`. */
+export interface LabStatusDoc {
+  runId: string;
+  base: number;
+  dir: string;
+  nodes: LabNodeStatus[];
+  serviceDomains: string[];
+  ingressPublicAddresses: Record<string, string>;
+}
+
+export function labStatusDoc(
+  state: LabState,
+  topology: StackTopology,
+  dir: string,
+  containers: ReadonlyMap<string, LabContainer>,
+): LabStatusDoc {
+  const nodes = STACK_HOSTS.map((name): LabNodeStatus => {
+    const c = containers.get(name);
+    const addresses: Partial<Record<StackNetwork, string>> = {};
+    for (const network of topology.networksOf[name]) {
+      const ip = c?.networks[dockerNetworkName(state.runId, network)];
+      if (ip) addresses[network] = ip;
+    }
+    const status = c === undefined ? 'missing' : c.running ? 'running' : 'stopped';
+    return { name, role: ROLES[name], state: status, addresses };
+  });
+  return {
+    runId: state.runId,
+    base: state.base,
+    dir: resolve(dir),
+    nodes,
+    serviceDomains: [topology.serviceDomain],
+    ingressPublicAddresses: Object.fromEntries(
+      INGRESS_NODES.map((n) => [n, addressOf(topology, n, 'public')]),
+    ),
+  };
+}
+
+export function formatLabStatus(doc: LabStatusDoc): string {
+  const rows = [
+    ['NODE', 'STATE', 'ROLE', 'ADDRESSES'],
+    ...doc.nodes.map((n) => [
+      n.name,
+      n.state,
+      n.role,
+      Object.entries(n.addresses)
+        .map(([net, ip]) => `${net}=${ip}`)
+        .join(' ') || '-',
+    ]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const table = rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+  const ingress = Object.entries(doc.ingressPublicAddresses).map(([n, ip]) => `${n} ${ip}`);
+  return `lab ${doc.runId} (10.${doc.base}.0.0/16, state in ${doc.dir})\n${table}\n\nservice: ${doc.serviceDomains.join(', ')}; ingress public addresses: ${ingress.join(', ')}\n`;
+}
+
+/** The `--dir` a pasted command needs: none for ./.lab, seen from the folder the user is in. */
+export function dirFlag(dir: string, cwd: string): string {
+  return resolve(cwd, dir) === resolve(cwd, DEFAULT_LAB_DIR) ? '' : ` --dir ${resolve(cwd, dir)}`;
+}
+
+/** The commands to try next, each one a line a user can paste into a shell. */
+export function nextCommands(topology: StackTopology, flag: string, pebbleRoot: string): string[] {
+  const domain = topology.serviceDomain;
+  const curl = (node: StackHostName) =>
+    `ingress lab exec${flag} client -- curl -sS --max-time 10 --cacert ${pebbleRoot} --resolve ${domain}:443:${addressOf(topology, node, 'public')} https://${domain}/`;
+  return [
+    `# the demo service through ingress-1, then ingress-2`,
+    curl('ingress-1'),
+    curl('ingress-2'),
+    `# through DNS (the client resolves with the lab's BIND)`,
+    `ingress lab exec${flag} client -- curl -sS --max-time 10 --cacert ${pebbleRoot} https://${domain}/`,
+    `# cut a part, see what changed, restore it`,
+    `ingress lab fail${flag} wan1`,
+    `ingress lab heal${flag} wan1`,
+    `ingress lab status${flag}`,
+    `ingress lab down${flag}`,
+  ];
+}
