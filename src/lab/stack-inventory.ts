@@ -5,6 +5,8 @@ export interface StackInventoryOptions {
   /** SSH key of the lab; omitted in the checked-in inventories/lab/. */
   privateKeyFile?: string;
   tsigKeyName?: string;
+  /** The lab's TSIG key file on the controller; omitted in the checked-in inventories/lab/. */
+  tsigKeyFile?: string;
 }
 
 export const LAB_TSIG_KEY_NAME = 'ingress-update';
@@ -23,6 +25,11 @@ function hostEntry(t: StackTopology, name: StackHostName, extra: string[], keyFi
   return lines.join('\n');
 }
 
+/** The lab zone's name for an ingress node's WAN-side addresses (src/lab/stack-services.ts). */
+export function egressName(t: StackTopology, name: StackHostName): string {
+  return `${name}.egress.${t.zone}`;
+}
+
 function hostsYml(t: StackTopology, keyFile?: string): string {
   const ingress = INGRESS_NODES.map((name) =>
     hostEntry(
@@ -33,6 +40,8 @@ function hostsYml(t: StackTopology, keyFile?: string): string {
         '# The local proxy sees the node from these addresses (its WAN side).',
         `ingress_egress_addresses: [${addressOf(t, name, 'wan1')}, ${addressOf(t, name, 'wan2')}]`,
         `ingress_underlay_address: ${addressOf(t, name, 'underlay')}`,
+        "# The local proxy's daemon admits what this name resolves to (the WAN-side addresses).",
+        `ingress_dns_name: ${egressName(t, name)}`,
       ],
       keyFile,
     ),
@@ -57,12 +66,17 @@ function hostsYml(t: StackTopology, keyFile?: string): string {
   ].join('\n');
 }
 
-function allYml(t: StackTopology, tsigKeyName: string): string {
+function allYml(t: StackTopology, tsigKeyName: string, tsigKeyFile?: string): string {
   return [
     'ingress_dns:',
     `  server: ${addressOf(t, 'dns', 'public')}`,
     `  zone: ${t.zone}`,
     `  tsig_key_name: ${tsigKeyName}`,
+    ...(tsigKeyFile ? [`  tsig_key_file: ${tsigKeyFile}`] : []),
+    '# The CA lives on the local proxy: it signs for `ingress up` and serves renewals.',
+    'ingress_pki:',
+    '  signer: local_proxy',
+    '  cert_lifetime_days: 30',
     'ingress_acme:',
     '  # pebble, the ACME test CA; its listener certificate comes from the ingress CA.',
     `  directory: https://${addressOf(t, 'pebble', 'public')}:14000/dir`,
@@ -106,7 +120,7 @@ function ingressYml(): string {
 export function renderStackInventory(t: StackTopology, options: StackInventoryOptions = {}): InventoryFiles {
   return {
     'hosts.yml': hostsYml(t, options.privateKeyFile),
-    'group_vars/all.yml': allYml(t, options.tsigKeyName ?? LAB_TSIG_KEY_NAME),
+    'group_vars/all.yml': allYml(t, options.tsigKeyName ?? LAB_TSIG_KEY_NAME, options.tsigKeyFile),
     'group_vars/local_proxy.yml': localProxyYml(t),
     'group_vars/ingress.yml': ingressYml(),
   };

@@ -6,7 +6,7 @@ import type { Lab, LabHost } from './lab.js';
 import { createLab } from './lab.js';
 import { LAB_TSIG_KEY_NAME, renderStackInventory } from './stack-inventory.js';
 import type { LabTsigKey } from './stack-services.js';
-import { setupDemo, setupDns, setupPebble } from './stack-services.js';
+import { setupDemo, setupDns, setupPebble, tsigKeyFileText } from './stack-services.js';
 import type { StackHostName, StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, STACK_NETWORKS, stackTopology } from './topology.js';
 
@@ -69,16 +69,19 @@ export async function startStackLab(options: StartStackLabOptions = {}): Promise
       await lab.createNetwork(network, { subnet: topology.subnets[network] });
     const hosts = await startHosts(lab, topology);
     const inventoryDir = join(lab.workDir, 'inventory');
+    const tsigKeyFile = join(lab.workDir, 'tsig.key');
     await writeInventory(
       inventoryDir,
       renderStackInventory(topology, {
         privateKeyFile: lab.keyPair.privateKeyFile,
         tsigKeyName: LAB_TSIG_KEY_NAME,
+        tsigKeyFile,
       }),
     );
     const stateDir = resolveStateDir({ inventoryPath: inventoryDir });
     if (!(await readState(stateDir))) await initCa({ stateDir, keyType: 'ecdsa-p256' });
     const tsig = await setupDns(hosts.dns, topology, LAB_TSIG_KEY_NAME);
+    await writeFile(tsigKeyFile, tsigKeyFileText(tsig), { mode: 0o600 });
     await Promise.all([setupPebble(hosts.pebble, topology, stateDir), setupDemo(hosts.demo, topology)]);
     return { lab, topology, hosts, inventoryDir, stateDir, tsig, close: () => lab.close() };
   } catch (err) {

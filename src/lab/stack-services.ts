@@ -53,24 +53,31 @@ export function zoneFile(t: StackTopology): string {
     ...INGRESS_NODES.map((n) => `${service} IN A ${addressOf(t, n, 'public')}`),
     ...INGRESS_NODES.map((n) => `${n} IN A ${addressOf(t, n, 'public')}`),
     `proxy IN A ${addressOf(t, 'proxy', 'public')}`,
+    // What the local proxy's daemon resolves for its allow-sets: the nodes' WAN-side sources.
+    ...INGRESS_NODES.flatMap((n) =>
+      (['wan1', 'wan2'] as const).map((w) => `${n}.egress IN A ${addressOf(t, n, w)}`),
+    ),
     `pebble IN A ${addressOf(t, 'pebble', 'public')}`,
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** BIND with the lab zone, updatable with a TSIG key (the daemon's RFC 2136 target). */
+/** The key as a BIND key file (what the daemons and `ingress_dns.tsig_key_file` read). */
+export function tsigKeyFileText(key: LabTsigKey): string {
+  return `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secretBase64}"; };\n`;
+}
+
+/**
+ * BIND with the lab zone, updatable with a TSIG key (the daemons' RFC 2136 target): the
+ * whole zone, so the ingress nodes' service records and the local proxy's mesh AAAA.
+ */
 export async function setupDns(host: LabHost, t: StackTopology, keyName: string): Promise<LabTsigKey> {
   const key: LabTsigKey = {
     name: keyName,
     algorithm: 'hmac-sha256',
     secretBase64: randomBytes(32).toString('base64'),
   };
-  await putFile(
-    host,
-    '/etc/bind/ingress.key',
-    `key "${key.name}" { algorithm hmac-sha256; secret "${key.secretBase64}"; };\n`,
-    '0640',
-  );
+  await putFile(host, '/etc/bind/ingress.key', tsigKeyFileText(key), '0640');
   await putFile(
     host,
     '/etc/bind/named.conf.options',

@@ -55,6 +55,10 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
     object({
       cert_lifetime_days: opt({ kind: 'int', min: 1, max: 825 }),
       key_type: opt(str),
+      // controller | local_proxy (checked in settings.ts): where the CA and the renewal signer live.
+      signer: opt(str),
+      signer_port: opt(port),
+      renew_interval_s: opt({ kind: 'int', min: 10, max: 86_400 }),
     }),
   ),
   ingress_ports: opt(
@@ -63,6 +67,8 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       https: opt(port),
       mtls_http: opt(port),
       mtls_https: opt(port),
+      // The daemons' probe listener on the local proxy (mTLS, no PROXY header).
+      mtls_health: opt(port),
     }),
   ),
   ingress_checks: opt(
@@ -95,7 +101,13 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       health_path: opt(path),
     }),
   }),
-  ingress_daemon: opt(object({ enabled: opt({ kind: 'bool' }) })),
+  ingress_daemon: opt(
+    object({
+      enabled: opt({ kind: 'bool' }),
+      // The name the local proxy's daemon publishes its Yggdrasil AAAA under (default <proxy>.mesh.<zone>).
+      mesh_name: opt(domain),
+    }),
+  ),
 };
 
 /** Host variables the stack reads (Ansible's own ansible_* keys are always allowed). */
@@ -103,5 +115,7 @@ export const HOST_VARS_SCHEMA: Record<string, Field> = {
   ingress_public_addresses: opt({ kind: 'list', of: ip }),
   ingress_egress_addresses: opt({ kind: 'list', of: ip }),
   ingress_underlay_address: opt(ip),
+  // The name whose addresses the local proxy's firewall admits (default <host>.<zone>).
+  ingress_dns_name: opt(domain),
   ingress_wans: GROUP_VARS_SCHEMA['ingress_wans'] as Field,
 };

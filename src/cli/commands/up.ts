@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadInventory } from '../../inventory/load.js';
@@ -5,18 +8,25 @@ import { selectHosts } from '../../inventory/patterns.js';
 import { hostVars } from '../../inventory/vars.js';
 import { getModule } from '../../modules/registry.js';
 import { csrCommand } from '../../pki/issue.js';
-import { readState, resolveStateDir } from '../../pki/store.js';
+import { resolveStateDir } from '../../pki/store.js';
+import { renderConnectionVars } from '../../runner/connect.js';
 import { useColour } from '../../runner/output-format.js';
 import { createTextSink } from '../../runner/output-text.js';
 import type { PlaybookRunOptions } from '../../runner/run-playbook.js';
 import { loadPlaybook } from '../../runner/playbook-load.js';
 import { runPlaybook } from '../../runner/run-playbook.js';
-import { certificatesFor } from '../../stack/certs.js';
-import type { PkiBundle } from '../../stack/certs.js';
-import { identityCapture, parseIdentity } from '../../stack/identity.js';
+import { agentUnits, readTsigKey } from '../../stack/agents.js';
+import { identityCapture } from '../../stack/identity.js';
 import { validateStackConfig } from '../../stack/load.js';
 import { stackNodes } from '../../stack/model.js';
 import type { StackNode } from '../../stack/model.js';
+import { buildNodeBundle } from '../../stack/node-bundle.js';
+import { pkiSettings } from '../../stack/settings.js';
+import { upCertificates } from '../../stack/up-pki.js';
+import { createTemplar } from '../../template/templar.js';
+import { connectionSpecFromVars } from '../../transport/connection-spec.js';
+import { TransportPool } from '../../transport/pool.js';
+import type { Transport } from '../../transport/types.js';
 
 /** playbooks/ sits at the repository root, three levels above src/cli/commands (and dist/cli/commands). */
 export const PLAYBOOK_DIR = fileURLToPath(new URL('../../../playbooks/', import.meta.url));
@@ -39,12 +49,21 @@ export interface UpResult {
   issued: string[];
 }
 
-async function inventoryNodes(inventories: string[]): Promise<StackNode[]> {
+interface StackInventory {
+  nodes: StackNode[];
+  proxy: string;
+  varsOf: (host: string) => Record<string, unknown>;
+}
+
+async function stackInventory(inventories: string[]): Promise<StackInventory> {
   const inventory = await loadInventory(inventories);
-  return stackNodes(
+  const varsOf = (host: string): Record<string, unknown> => hostVars(inventory, host);
+  const nodes = stackNodes(
     { ingress: selectHosts(inventory, 'ingress'), localProxy: selectHosts(inventory, 'local_proxy') },
-    (host) => hostVars(inventory, host),
+    varsOf,
   );
+  const proxy = nodes.find((node) => node.role === 'local_proxy')?.name as string;
+  return { nodes, proxy, varsOf };
 }
 
 function baseRunOptions(options: UpOptions, playbook: string): PlaybookRunOptions {
@@ -59,32 +78,38 @@ function baseRunOptions(options: UpOptions, playbook: string): PlaybookRunOption
   };
 }
 
-/** Signs each reported CSR with the inventory's names plus the node's Yggdrasil address. */
-async function signIdentities(
-  stateDir: string,
-  nodes: StackNode[],
-  outputs: Map<string, string>,
-): Promise<PkiBundle> {
-  const requests = nodes
-    .filter((node) => outputs.has(node.name))
-    .map((node) => {
-      const identity = parseIdentity(node.name, outputs.get(node.name) as string);
-      return { name: node.name, csrPem: identity.csrPem, sans: [...node.sans, identity.yggAddress] };
-    });
-  return certificatesFor({ stateDir, requests });
+/** One SSH connection to the local proxy, for the signing step when the CA lives there. */
+function proxyConnector(
+  pool: TransportPool,
+  stack: StackInventory,
+  options: UpOptions,
+): () => Promise<Transport> {
+  return async () => {
+    const vars = renderConnectionVars(createTemplar({ searchPaths: [] }), stack.varsOf(stack.proxy));
+    return pool.get(
+      connectionSpecFromVars(stack.proxy, vars, {
+        acceptNewHostKeys: Boolean(options.acceptNewHostKeys),
+        ...(options.knownHostsFile ? { knownHostsFile: options.knownHostsFile } : {}),
+      }),
+    );
+  };
 }
 
 /**
- * `ingress up`: validate the configuration (nothing is touched if it is wrong), let
- * the nodes make their keys and CSRs (prepare.yml), sign them here, then converge
- * everything with site.yml, the certificates passed as extra vars.
+ * `ingress up`: validate the configuration (nothing is touched if it is wrong), build
+ * the node program, let the nodes make their keys and CSRs (prepare.yml), sign them
+ * where the CA lives (here, or on the local proxy), then converge everything with
+ * site.yml, the certificates and agent material passed as extra vars.
  */
 export async function up(options: UpOptions): Promise<UpResult> {
   await validateStackConfig(options.inventories);
   // Both playbooks are parsed before any host is touched.
   for (const name of ['prepare.yml', 'site.yml'])
     await loadPlaybook(`${PLAYBOOK_DIR}${name}`, { lookupModule: getModule });
-  const nodes = await inventoryNodes(options.inventories);
+  const stack = await stackInventory(options.inventories);
+  const proxyVars = stack.varsOf(stack.proxy);
+  const settings = pkiSettings(proxyVars);
+  const tsigKey = await readTsigKey(proxyVars);
   const stateDir = resolveStateDir({ stateDir: options.stateDir, inventoryPath: options.inventories[0] });
   const out = options.out ?? process.stdout;
   const text = createTextSink({
@@ -94,31 +119,46 @@ export async function up(options: UpOptions): Promise<UpResult> {
   });
   const capture = identityCapture(text);
   const keyCommand = csrCommand({ name: 'node', keyPath: '/etc/ingress/pki/node.key', csrPath: '/dev/null' });
-  const prepared = await runPlaybook({
-    ...baseRunOptions(options, 'prepare.yml'),
-    sink: capture.sink,
-    extraVars: { ingress_csr_key_command: keyCommand },
-  });
-  if (prepared.exitCode !== 0) return { exitCode: prepared.exitCode, stoppedAt: 'prepare', issued: [] };
-  // Check mode must not create a CA or issue anything: it shows the rest with what exists.
-  const pki =
-    options.check && !(await readState(stateDir))
-      ? { certs: {}, caBundlePem: '', crlPem: '', issued: [] }
-      : await signIdentities(stateDir, nodes, capture.outputs);
-  const site = await runPlaybook({
-    ...baseRunOptions(options, 'site.yml'),
-    sink: text,
-    extraVars: {
-      ingress_up_certs: pki.certs,
-      ingress_up_ca_bundle: pki.caBundlePem,
-      ingress_up_crl: pki.crlPem,
-    },
-  });
-  return {
-    exitCode: site.exitCode,
-    ...(site.exitCode === 0 ? {} : { stoppedAt: 'site' as const }),
-    issued: pki.issued,
-  };
+  const workDir = await mkdtemp(join(tmpdir(), 'ingress-up-'));
+  const pool = new TransportPool();
+  try {
+    const bundle = join(workDir, 'ingress-node.js');
+    await buildNodeBundle(bundle);
+    const prepared = await runPlaybook({
+      ...baseRunOptions(options, 'prepare.yml'),
+      sink: capture.sink,
+      extraVars: { ingress_csr_key_command: keyCommand, ingress_up_node_bundle: bundle },
+    });
+    if (prepared.exitCode !== 0) return { exitCode: prepared.exitCode, stoppedAt: 'prepare', issued: [] };
+    const pki = await upCertificates({
+      stateDir,
+      nodes: stack.nodes,
+      outputs: capture.outputs,
+      settings,
+      check: Boolean(options.check),
+      proxyTransport: proxyConnector(pool, stack, options),
+    });
+    const site = await runPlaybook({
+      ...baseRunOptions(options, 'site.yml'),
+      sink: text,
+      extraVars: {
+        ingress_up_certs: pki.certs,
+        ingress_up_ca_bundle: pki.caBundlePem,
+        ingress_up_crl: pki.crlPem,
+        ingress_up_node_bundle: bundle,
+        ingress_up_tsig_key: tsigKey,
+        ingress_up_units: agentUnits(settings),
+      },
+    });
+    return {
+      exitCode: site.exitCode,
+      ...(site.exitCode === 0 ? {} : { stoppedAt: 'site' as const }),
+      issued: pki.issued,
+    };
+  } finally {
+    await pool.closeAll();
+    await rm(workDir, { recursive: true, force: true });
+  }
 }
 
 interface UpFlags {
