@@ -45,7 +45,7 @@ async function pollStat(node: string, want: RegExp): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startStackLab();
+  stack = await startStackLab({ base: 238 });
   first = await upLab();
   // The client trusts pebble's root, read from pebble's management port.
   const pebble = addressOf(stack.topology, 'pebble', 'public');
