@@ -1,0 +1,209 @@
+// What the failover suite looks at, read the way an operator would: HAProxy's counters on the
+// ingress nodes, BIND's answers from the client, the proxy's allow-set, the daemons' /status.
+import { parse as parseYaml } from 'yaml';
+import { parseNftSetJson } from '../../../src/firewall/nft-json.js';
+import {
+  startLoad,
+  summarizeLoad,
+  recoveryMs,
+  type LoadRun,
+  type LoadSample,
+} from '../../../src/lab/load.js';
+import type { StackLab } from '../../../src/lab/stack-lab.js';
+import { addressOf, INGRESS_NODES, type StackHostName } from '../../../src/lab/topology.js';
+import type { DaemonStatus } from '../../../src/metrics/status.js';
+
+export const PATHS = ['wan1', 'wan2', 'mesh'] as const;
+export type PathName = (typeof PATHS)[number];
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function must(stack: StackLab, host: StackHostName, command: string): Promise<string> {
+  const result = await stack.hosts[host].exec(command);
+  if (result.rc !== 0)
+    throw new Error(`${host}: ${command} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** Polls `probe` every 250 ms until it returns a value; the elapsed time comes back with it. */
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<{ value: T; atMs: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return { value, atMs: Date.now() };
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${String(last)}`);
+    await sleep(250);
+  }
+}
+
+export interface ServerStat {
+  status: string;
+  /** Sessions the server has taken since HAProxy started. */
+  sessions: number;
+}
+
+/** HAProxy's https relay backend on an ingress node: status and session count per path. */
+export async function relayStats(
+  stack: StackLab,
+  node: StackHostName,
+): Promise<Record<PathName, ServerStat>> {
+  const csv = await must(stack, node, `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,8,18`);
+  const rows: Partial<Record<PathName, ServerStat>> = {};
+  for (const line of csv.split('\n')) {
+    const [backend, server, sessions, status] = line.split(',');
+    if (backend === 'to_proxy_https' && PATHS.includes(server as PathName))
+      rows[server as PathName] = { status: status ?? '', sessions: Number(sessions) };
+  }
+  for (const path of PATHS)
+    if (!rows[path]) throw new Error(`${node}: no ${path} server in HAProxy stats:\n${csv}`);
+  return rows as Record<PathName, ServerStat>;
+}
+
+/** Statuses on every ingress node, e.g. { 'ingress-1': { wan1: 'UP', ... } }. */
+export async function relayStatuses(stack: StackLab): Promise<Record<string, Record<PathName, string>>> {
+  const out: Record<string, Record<PathName, string>> = {};
+  for (const node of INGRESS_NODES) {
+    const stats = await relayStats(stack, node);
+    out[node] = { wan1: stats.wan1.status, wan2: stats.wan2.status, mesh: stats.mesh.status };
+  }
+  return out;
+}
+
+/** Sessions per path summed over both ingress nodes. */
+export async function pathSessions(stack: StackLab): Promise<Record<PathName, number>> {
+  const total = { wan1: 0, wan2: 0, mesh: 0 };
+  for (const node of INGRESS_NODES) {
+    const stats = await relayStats(stack, node);
+    for (const path of PATHS) total[path] += stats[path].sessions;
+  }
+  return total;
+}
+
+/** The sessions each path took while `windowMs` of load went by. */
+export async function pathTraffic(stack: StackLab, windowMs: number): Promise<Record<PathName, number>> {
+  const before = await pathSessions(stack);
+  await sleep(windowMs);
+  const after = await pathSessions(stack);
+  return { wan1: after.wan1 - before.wan1, wan2: after.wan2 - before.wan2, mesh: after.mesh - before.mesh };
+}
+
+/** A-record answers for `name`, asked from the client over the public network. */
+export async function digA(stack: StackLab, name: string): Promise<string[]> {
+  const dns = addressOf(stack.topology, 'dns', 'public');
+  const out = await must(stack, 'client', `dig +short +time=1 +tries=1 @${dns} ${name} A`);
+  return out.split('\n').filter(Boolean).sort();
+}
+
+export async function digTtlS(stack: StackLab, name: string): Promise<number> {
+  const dns = addressOf(stack.topology, 'dns', 'public');
+  const out = await must(stack, 'client', `dig +noall +answer @${dns} ${name} A | head -1`);
+  return Number(out.split(/\s+/)[1]);
+}
+
+export async function allowSet(stack: StackLab): Promise<string[]> {
+  const out = await must(stack, 'proxy', 'nft -j list set inet ingress ingress_v4');
+  return [...parseNftSetJson(out).elements].sort();
+}
+
+/** The daemon's own configuration on a host, as `ingress up` rendered it. */
+export async function daemonConfig(stack: StackLab, host: StackHostName): Promise<Record<string, unknown>> {
+  return parseYaml(await must(stack, host, 'cat /etc/ingress/daemon.yml')) as Record<string, unknown>;
+}
+
+export interface FirewallView {
+  ingressNames: string[];
+  /** The longest the proxy's daemon waits before it reads a name of TTL `ttlS` again, plus slack. */
+  followBoundMs(ttlS: number): number;
+}
+
+/** The proxy daemon's allow-set settings (defaults as src/daemon/config.ts). */
+export async function firewallView(stack: StackLab): Promise<FirewallView> {
+  const firewall = ((await daemonConfig(stack, 'proxy')).firewall ?? {}) as {
+    ingressNames?: string[];
+    minTtlS?: number;
+    maxTtlS?: number;
+  };
+  const minS = firewall.minTtlS ?? 30;
+  const maxS = firewall.maxTtlS ?? 300;
+  return {
+    ingressNames: firewall.ingressNames ?? [],
+    // One DNS read and one nft transaction on top of the clamped TTL.
+    followBoundMs: (ttlS) => (Math.min(Math.max(ttlS, minS), maxS) + 5) * 1000,
+  };
+}
+
+export async function daemonStatus(stack: StackLab, host: StackHostName): Promise<DaemonStatus> {
+  const listen = ((await daemonConfig(stack, host)).listen ?? {}) as { host?: string; port?: number };
+  const url = `http://${listen.host ?? '127.0.0.1'}:${listen.port ?? 9105}/status`;
+  return JSON.parse(await must(stack, host, `curl -sS --max-time 3 '${url}'`)) as DaemonStatus;
+}
+
+/** A bounded load from the client through both ingress nodes, 5 requests/s each. */
+export function clientLoad(stack: StackLab, durationMs: number): Promise<LoadRun> {
+  return startLoad(stack.hosts.client, {
+    targets: INGRESS_NODES.map((node) => ({ node, address: addressOf(stack.topology, node, 'public') })),
+    domain: stack.topology.serviceDomain,
+    caFile: '/tmp/pebble-root.pem',
+    ratePerTargetPerS: 5,
+    durationMs,
+    timeoutMs: 5_000,
+    expectBody: '"service":"demo"',
+  });
+}
+
+export interface StepRow {
+  step: string;
+  recoveryMs: number | null;
+  failed: number;
+  total: number;
+  note: string;
+}
+
+/** The row of a step: requests from the event to the end of the load, recovery on both nodes. */
+export function stepRow(
+  step: string,
+  samples: LoadSample[],
+  eventMs: number,
+  note: string,
+  recoveryFromMs = eventMs,
+): StepRow {
+  const end = Number.MAX_SAFE_INTEGER;
+  const summary = summarizeLoad(samples, eventMs, end);
+  const failures = Object.entries(summary.failures)
+    .map(([node, why]) => `${node}: ${JSON.stringify(why)}`)
+    .join('; ');
+  return {
+    step,
+    recoveryMs: recoveryMs(samples, INGRESS_NODES, recoveryFromMs, end),
+    failed: summary.failed,
+    total: summary.total,
+    note: failures ? `${note} [${failures}]` : note,
+  };
+}
+
+export function formatTable(rows: StepRow[]): string {
+  const cells = rows.map((r) => [
+    r.step,
+    r.recoveryMs === null ? 'not recovered' : `${(r.recoveryMs / 1000).toFixed(1)} s`,
+    `${r.failed}/${r.total}`,
+    r.note,
+  ]);
+  const head = ['STEP', 'RECOVERY', 'FAILED/TOTAL', 'NOTE'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: string[]): string =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...cells.map(line)].join('\n');
+}
