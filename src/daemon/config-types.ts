@@ -43,7 +43,14 @@ export interface DnsConfig {
 export interface PeerConfig {
   name: string;
   statusUrl: string;
+  /** The peer's published addresses (ingress mode): removed from the records once a quorum holds it dead. */
   addresses: string[];
+}
+
+/** The local proxy's daemon, polled by ingress nodes for its vote; never itself a target. */
+export interface WitnessConfig {
+  name: string;
+  statusUrl: string;
 }
 
 export interface FirewallConfig {
@@ -58,7 +65,8 @@ export interface FirewallConfig {
 }
 
 export interface ListenConfig {
-  host: string;
+  /** Loopback or Yggdrasil (200::/7) addresses only; one server per address. */
+  hosts: string[];
   port: number;
 }
 
@@ -86,7 +94,8 @@ export interface DaemonConfig {
   tls: ProbeTlsConfig | undefined;
   dns: DnsConfig;
   peers: PeerConfig[];
-  /** Votes needed to remove a dead peer; default: a majority of the ingress nodes, counting this one. */
+  witness: WitnessConfig | undefined;
+  /** Votes needed to remove a dead peer; default: a majority of the ingress nodes (this one included) plus the witness. */
   quorum: number;
   peerIntervalMs: number;
   /** Status URL of the local proxy; when set, own addresses are published only once it allows them. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
 import { ConfigReader } from './config-reader.js';
+import type { FieldPath } from './config-reader.js';
 
 import type {
   DaemonMode,
@@ -10,6 +11,7 @@ import type {
   ProbeTlsConfig,
   DnsConfig,
   PeerConfig,
+  WitnessConfig,
   FirewallConfig,
   ListenConfig,
   CertWatchConfig,
@@ -23,6 +25,7 @@ export type {
   ProbeTlsConfig,
   DnsConfig,
   PeerConfig,
+  WitnessConfig,
   FirewallConfig,
   ListenConfig,
   CertWatchConfig,
@@ -46,7 +49,10 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
   const r = ConfigReader.parse(text, file);
   r.requireMap([]);
   const mode = r.oneOf(['mode'], ['ingress', 'local'] as const);
-  const peers = readPeers(r);
+  const peers = readPeers(r, mode);
+  const witness = readWitness(r, mode, peers);
+  // Voters: the ingress nodes (peers and this one) plus the witness, which breaks a tie between two.
+  const voters = peers.length + 1 + (witness ? 1 : 0);
   const config: DaemonConfig = {
     file,
     mode,
@@ -56,7 +62,8 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
     tls: readTls(r),
     dns: readDns(r),
     peers,
-    quorum: r.int(['quorum'], Math.floor((peers.length + 1) / 2) + 1, 1, peers.length + 1),
+    witness,
+    quorum: r.int(['quorum'], Math.floor(voters / 2) + 1, 1, voters),
     peerIntervalMs: r.int(['peerIntervalMs'], 2000, 100),
     localProxyStatusUrl: r.has(['localProxyStatusUrl']) ? r.str(['localProxyStatusUrl']) : undefined,
     haproxySocket: r.str(['haproxy', 'socket'], '/run/haproxy/admin.sock'),
@@ -139,13 +146,42 @@ function readDns(r: ConfigReader): DnsConfig {
   };
 }
 
-function readPeers(r: ConfigReader): PeerConfig[] {
+function readPeers(r: ConfigReader, mode: DaemonMode): PeerConfig[] {
   const count = r.list(['peers']);
-  return Array.from({ length: count }, (_, i) => ({
+  const node = r.str(['node']);
+  const peers = Array.from({ length: count }, (_, i) => ({
     name: r.str(['peers', i, 'name']),
-    statusUrl: r.str(['peers', i, 'statusUrl']),
-    addresses: r.strList(['peers', i, 'addresses'], true),
+    statusUrl: readStatusUrl(r, ['peers', i, 'statusUrl']),
+    // The local proxy only watches the ingress nodes; it removes no records of theirs.
+    addresses: r.strList(['peers', i, 'addresses'], mode === 'ingress'),
   }));
+  peers.forEach((peer, i) => {
+    if (peer.name === node) r.fail(['peers', i, 'name'], `is this node itself ("${node}")`);
+    if (peers.findIndex((other) => other.name === peer.name) !== i)
+      r.fail(['peers', i, 'name'], 'is a duplicate');
+  });
+  return peers;
+}
+
+function readWitness(r: ConfigReader, mode: DaemonMode, peers: PeerConfig[]): WitnessConfig | undefined {
+  if (!r.has(['witness'])) return undefined;
+  if (mode !== 'ingress') r.fail(['witness'], 'is for ingress nodes only (the local proxy is the witness)');
+  const name = r.str(['witness', 'name']);
+  if (name === r.str(['node']) || peers.some((p) => p.name === name))
+    r.fail(['witness', 'name'], `"${name}" is already this node or a peer`);
+  return { name, statusUrl: readStatusUrl(r, ['witness', 'statusUrl']) };
+}
+
+function readStatusUrl(r: ConfigReader, path: FieldPath): string {
+  const value = r.str(path);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return r.fail(path, `"${value}" is not a URL`);
+  }
+  if (url.protocol !== 'http:') r.fail(path, `"${value}" must be an http:// URL`);
+  return value;
 }
 
 function readFirewall(r: ConfigReader, mode: DaemonMode): FirewallConfig | undefined {
@@ -175,12 +211,26 @@ export function isPrivateListenHost(host: string): boolean {
   return first >= 0x200 && first <= 0x3ff;
 }
 
+/**
+ * `listen.host` is one address or a list; `listen.mesh` adds the node's own Yggdrasil address,
+ * so peers can poll it while tools that read `host` keep finding loopback.
+ */
 function readListen(r: ConfigReader): ListenConfig {
-  const host = r.str(['listen', 'host'], '127.0.0.1');
-  if (!isPrivateListenHost(host)) {
-    r.fail(['listen', 'host'], `"${host}" is neither loopback nor a Yggdrasil mesh address`);
+  const many = Array.isArray(r.raw(['listen', 'host']));
+  const hosts = many ? r.strList(['listen', 'host']) : [r.str(['listen', 'host'], '127.0.0.1')];
+  const at: FieldPath[] = hosts.map((_, i) => (many ? ['listen', 'host', i] : ['listen', 'host']));
+  if (r.has(['listen', 'mesh'])) {
+    hosts.push(r.str(['listen', 'mesh']));
+    at.push(['listen', 'mesh']);
   }
-  return { host, port: r.int(['listen', 'port'], 9105, 1, 65535) };
+  if (hosts.length === 0) r.fail(['listen', 'host'], 'must name at least one address');
+  hosts.forEach((host, i) => {
+    const field = at[i] ?? ['listen'];
+    if (!isPrivateListenHost(host))
+      r.fail(field, `"${host}" is neither loopback nor a Yggdrasil mesh address`);
+    if (hosts.indexOf(host) !== i) r.fail(field, `"${host}" is listed twice`);
+  });
+  return { hosts, port: r.int(['listen', 'port'], 9105, 1, 65535) };
 }
 
 function readCerts(r: ConfigReader): CertWatchConfig[] {

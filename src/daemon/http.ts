@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IngressError } from '../errors.js';
 import type { ListenConfig } from './config.js';
@@ -9,23 +9,29 @@ export interface StatusServerOptions {
   listen: ListenConfig;
   status: () => unknown;
   metrics: () => Promise<string>;
+  /** How long to wait before binding a mesh address again that is not up yet (default 5 s). */
+  retryMs?: number;
+  /** Told about each failed attempt at a mesh address. */
+  onBindError?: (host: string, error: string) => void;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
 }
 
 export interface StatusServer {
+  /** Port of the first address (with port 0, each address gets its own). */
   readonly port: number;
+  /** Addresses listening now; a mesh address joins once its interface is up. */
+  bound(): BoundAddress[];
   close(): Promise<void>;
 }
 
-/** /status (JSON) and /metrics (Prometheus text); bound to loopback or the mesh only. */
-export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { host, port } = options.listen;
-  if (!isPrivateListenHost(host)) {
-    throw new IngressError(
-      'E_CONFIG',
-      `refusing to serve status on ${host}: loopback or mesh addresses only`,
-    );
-  }
-  const server: Server = createServer((req, res) => {
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+function handler(options: StatusServerOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
       res.writeHead(405).end();
@@ -39,15 +45,73 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     } else {
       res.writeHead(404).end();
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (cause) =>
-      reject(new IngressError('E_CONFIG', `cannot listen on ${host}:${port}`, { cause })),
-    );
-    server.listen(port, host, resolve);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function listenOn(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (cause: Error): void => reject(cause);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/**
+ * /status (JSON) and /metrics (Prometheus text) on each configured address: loopback or the mesh
+ * only. Loopback must bind at once; a mesh address whose tun interface is not up yet (the daemon
+ * may start before Yggdrasil) is retried in the background instead of failing the daemon.
+ */
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const { hosts, port } = options.listen;
+  const refused = hosts.find((host) => !isPrivateListenHost(host));
+  if (refused !== undefined || hosts.length === 0) {
+    throw new IngressError(
+      'E_CONFIG',
+      `refusing to serve status on ${refused ?? 'no address'}: loopback or mesh addresses only`,
+    );
+  }
+  const servers = new Map<string, Server>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const attempt = async (host: string): Promise<void> => {
+    const server = createServer(handler(options));
+    try {
+      await listenOn(server, host, port);
+      if (closed) server.close();
+      else servers.set(host, server);
+    } catch (cause) {
+      if (isLoopback(host)) throw new IngressError('E_CONFIG', `cannot listen on ${host}:${port}`, { cause });
+      options.onBindError?.(host, cause instanceof Error ? cause.message : String(cause));
+      if (closed) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void attempt(host);
+      }, options.retryMs ?? 5000);
+      timers.add(timer);
+    }
+  };
+
+  try {
+    for (const host of hosts) await attempt(host);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  async function closeAll(): Promise<void> {
+    closed = true;
+    timers.forEach((timer) => clearTimeout(timer));
+    await Promise.all(
+      [...servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+    );
+    servers.clear();
+  }
+
+  const bound = (): BoundAddress[] =>
+    [...servers.entries()].map(([host, server]) => ({ host, port: (server.address() as AddressInfo).port }));
+  return { port: bound()[0]?.port ?? port, bound, close: closeAll };
 }

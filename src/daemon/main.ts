@@ -45,9 +45,13 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
     listen: config.listen,
     status: () => buildStatus(runner.state(), now()),
     metrics: () => metrics.text(),
+    onBindError: (host, error) => logger.warn({ host, error }, 'status address not up yet; retrying'),
   });
   const timer = setInterval(() => runner.submit({ type: 'tick' }), TICK_MS);
-  logger.info({ node: config.node, mode: config.mode, port: server.port }, 'daemon started');
+  logger.info(
+    { node: config.node, mode: config.mode, port: server.port, listen: server.bound() },
+    'daemon started',
+  );
   return {
     stop: async () => {
       clearInterval(timer);

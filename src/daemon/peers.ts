@@ -25,6 +25,7 @@ export function applyPeerReport(
   report: PeerReport,
   thresholds: { rise: number; fall: number },
   nowMs: number,
+  role: 'peer' | 'witness' = 'peer',
 ): PeerUpdate {
   const good = report.ok && report.serving !== false;
   let next: PeerState = {
@@ -45,12 +46,16 @@ export function applyPeerReport(
   const to = alive ? 'alive' : 'dead';
   return {
     peer: { ...next, alive },
-    effects: [log(alive ? 'info' : 'warn', `peer ${to}`, { peer: peer.name, reason })],
-    change: { atMs: nowMs, subject: `peer ${peer.name}`, from: alive ? 'dead' : 'alive', to, reason },
+    effects: [log(alive ? 'info' : 'warn', `${role} ${to}`, { [role]: peer.name, reason })],
+    change: { atMs: nowMs, subject: `${role} ${peer.name}`, from: alive ? 'dead' : 'alive', to, reason },
   };
 }
 
-/** Votes that `target` is dead: ours, plus every live peer (other than the target) that says so. */
+/**
+ * Votes that `target` is dead: ours, plus every live voter other than the target that says so.
+ * Voters are the other ingress nodes and the witness (the local proxy's daemon); a voter we hold
+ * dead does not count, so an isolated node is left with its own vote alone.
+ */
 export function deadVotes(state: DaemonState, target: string): number {
   const own = state.peers[target]?.alive === false ? 1 : 0;
   const others = Object.values(state.peers).filter(
@@ -59,15 +64,15 @@ export function deadVotes(state: DaemonState, target: string): number {
   return own + others;
 }
 
-/** A peer's records may go only when a quorum of live ingress nodes, counting ourselves, agree it is dead. */
+/** A peer's records may go only when a quorum of live voters (ingress nodes and witness, us included) agree it is dead. */
 export function deadByQuorum(state: DaemonState, target: string): boolean {
   return deadVotes(state, target) >= state.config.quorum;
 }
 
-/** The names of peers we hold dead; published in our status for the other nodes' votes. */
+/** The ingress nodes we hold dead; published in our status as our vote (the witness is not votable). */
 export function deadPeerNames(state: DaemonState): string[] {
-  return Object.values(state.peers)
-    .filter((p) => !p.alive)
+  return state.config.peers
+    .filter((p) => state.peers[p.name]?.alive === false)
     .map((p) => p.name)
     .sort();
 }

@@ -16,7 +16,13 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
     config,
     paths: Object.fromEntries(config.paths.map((p) => [p.name, newPathState(p.name)])),
     haproxy: null,
-    peers: Object.fromEntries(config.peers.map((p) => [p.name, newPeerState(p.name)])),
+    // The witness is watched like a peer (its vote counts only while it is alive) but is never a target.
+    peers: Object.fromEntries(
+      [...config.peers, ...(config.witness ? [config.witness] : [])].map((p) => [
+        p.name,
+        newPeerState(p.name),
+      ]),
+    ),
     records: {},
     dnsPending: {},
     dnsRetryAtMs: 0,
@@ -94,7 +100,8 @@ function onPeerStatus(
 ): StepResult {
   const peer = state.peers[event.peer];
   if (!peer) return { state, effects: [log('warn', 'status from an unknown peer', { peer: event.peer })] };
-  const update = applyPeerReport(peer, event, state.config.probe, nowMs);
+  const role = state.config.witness?.name === peer.name ? 'witness' : 'peer';
+  const update = applyPeerReport(peer, event, state.config.probe, nowMs, role);
   const peers = { ...state.peers, [peer.name]: update.peer };
   return {
     state: { ...state, peers, timeline: addChange(state.timeline, update.change) },

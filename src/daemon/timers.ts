@@ -25,7 +25,8 @@ function dueEffects(config: DaemonConfig, name: TimerName): Effect[] {
     case 'haproxy':
       return config.paths.length > 0 ? [{ kind: 'readHaproxy' }] : [];
     case 'peers': {
-      const polls: Effect[] = config.peers.map((p) => ({ kind: 'pollPeer', peer: p.name, url: p.statusUrl }));
+      const watched = [...config.peers, ...(config.witness ? [config.witness] : [])];
+      const polls: Effect[] = watched.map((p) => ({ kind: 'pollPeer', peer: p.name, url: p.statusUrl }));
       if (config.localProxyStatusUrl) polls.push({ kind: 'pollUpstream', url: config.localProxyStatusUrl });
       return polls;
     }

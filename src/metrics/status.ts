@@ -14,13 +14,21 @@ export interface PathStatus {
   reason: string;
 }
 
+export interface PeerStatus {
+  name: string;
+  alive: boolean;
+  lastSeen: string | null;
+}
+
 export interface DaemonStatus {
   node: string;
   mode: 'ingress' | 'local';
   time: string;
   serving: boolean | null;
   paths: PathStatus[];
-  peers: { name: string; alive: boolean; lastSeen: string | null }[];
+  peers: PeerStatus[];
+  /** The local proxy's daemon as this ingress node sees it, with the nodes it holds dead (its vote). */
+  witness: (PeerStatus & { deadPeers: string[] }) | null;
   /** Peers this node holds dead: the other ingress nodes count it as this node's vote. */
   deadPeers: string[];
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
@@ -31,6 +39,11 @@ export interface DaemonStatus {
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function peerStatus(state: DaemonState, name: string): PeerStatus {
+  const p = state.peers[name];
+  return { name, alive: p?.alive ?? true, lastSeen: iso(p?.lastSeenMs ?? null) };
+}
 
 /** The JSON served on /status: what the daemon believes and why, newest changes last. */
 export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 50): DaemonStatus {
@@ -55,11 +68,13 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
         reason: s?.reason ?? '',
       };
     }),
-    peers: Object.values(state.peers).map((p) => ({
-      name: p.name,
-      alive: p.alive,
-      lastSeen: iso(p.lastSeenMs),
-    })),
+    peers: config.peers.map((p) => peerStatus(state, p.name)),
+    witness: config.witness
+      ? {
+          ...peerStatus(state, config.witness.name),
+          deadPeers: state.peers[config.witness.name]?.deadPeers ?? [],
+        }
+      : null,
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
     records: state.records,

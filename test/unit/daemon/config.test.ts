@@ -42,7 +42,7 @@ describe('daemon config', () => {
       minTtlS: 30,
       maxTtlS: 300,
     });
-    expect(config.listen).toEqual({ host: '200:abcd::1', port: 9105 });
+    expect(config.listen).toEqual({ hosts: ['200:abcd::1'], port: 9105 });
   });
 
   it('refuses a status listener on a public address, naming file, line and field', () => {
@@ -88,5 +88,49 @@ describe('daemon config', () => {
     ['::', false],
   ])('listen host %s private=%s', (host, expected) => {
     expect(isPrivateListenHost(host)).toBe(expected);
+  });
+
+  it('defaults the quorum to a majority of the ingress nodes plus the witness', () => {
+    const pair = loadConfig('ingress-pair.yml');
+    expect(pair.witness).toEqual({ name: 'home', statusUrl: 'http://[200:1234::1]:9105/status' });
+    expect(pair.quorum).toBe(2); // 2 ingress + 1 witness
+    const text = readFileSync(fixturePath('ingress.yml'), 'utf8');
+    const threeAndWitness = `${text}witness: { name: home, statusUrl: "http://[200:1234::1]:9105/status" }\n`;
+    expect(parseDaemonConfig(threeAndWitness, 'x.yml').quorum).toBe(3); // 3 ingress + 1 witness
+  });
+
+  it('listens on loopback and the mesh address, from `mesh` or a list under `host`', () => {
+    expect(loadConfig('ingress-pair.yml').listen).toEqual({ hosts: ['127.0.0.1', '200:1::1'], port: 9105 });
+    const base = readFileSync(fixturePath('local.yml'), 'utf8').replace(/listen:[\s\S]*$/, '');
+    const config = parseDaemonConfig(`${base}listen:\n  host: [127.0.0.1, "200:abcd::1"]\n`, 'l.yml');
+    expect(config.listen).toEqual({ hosts: ['127.0.0.1', '200:abcd::1'], port: 9105 });
+  });
+
+  it.each([
+    ['listen:\n  host: [127.0.0.1, 192.0.2.1]\n', 'listen.host[1]', /192\.0\.2\.1.*neither loopback/],
+    ['listen:\n  mesh: "2001:db8::1"\n', 'listen.mesh', /neither loopback/],
+    ['listen:\n  host: [127.0.0.1, 127.0.0.1]\n', 'listen.host[1]', /listed twice/],
+    ['witness: { name: x, statusUrl: "http://[200::1]:9105/status" }\n', 'witness', /ingress nodes only/],
+    ['peers: [{ name: home, statusUrl: "http://[200::1]:9105/status" }]\n', 'peers[0].name', /this node/],
+    ['peers: [{ name: a, statusUrl: "https://x/status" }]\n', 'peers[0].statusUrl', /http:\/\//],
+  ])('refuses %j in a local config', (tail, field, message) => {
+    const base = readFileSync(fixturePath('local.yml'), 'utf8').replace(/listen:[\s\S]*$/, '');
+    let caught: unknown;
+    try {
+      parseDaemonConfig(base + tail, 'l.yml');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(IngressError);
+    expect((caught as IngressError).location).toMatchObject({ file: 'l.yml', field });
+    expect((caught as IngressError).message).toMatch(message);
+  });
+
+  it('refuses a witness that is also a peer', () => {
+    const text = readFileSync(fixturePath('ingress-pair.yml'), 'utf8').replace(
+      'name: home,',
+      'name: ingress-2,',
+    );
+    expect(() => parseDaemonConfig(text, 'p.yml')).toThrow(/already this node or a peer/);
   });
 });

@@ -48,7 +48,7 @@ describe('status snapshot', () => {
     const s = new Scenario(loadConfig('local.yml'));
     const metrics = createDaemonMetrics();
     const server = await startStatusServer({
-      listen: { host: '127.0.0.1', port: 0 },
+      listen: { hosts: ['127.0.0.1'], port: 0 },
       status: () => buildStatus(s.state, 0),
       metrics: () => metrics.text(),
     });
@@ -66,10 +66,37 @@ describe('status snapshot', () => {
     }
     await expect(
       startStatusServer({
-        listen: { host: '0.0.0.0', port: 0 },
+        listen: { hosts: ['0.0.0.0'], port: 0 },
         status: () => ({}),
         metrics: async () => '',
       }),
     ).rejects.toThrow(/loopback or mesh/);
+  });
+
+  it('serves on every loopback address and keeps retrying a mesh address that is not up yet', async () => {
+    const errors: string[] = [];
+    const server = await startStatusServer({
+      listen: { hosts: ['127.0.0.1', '127.0.0.2', '200:dead::1'], port: 0 },
+      status: () => ({ node: 'x' }),
+      metrics: async () => '',
+      retryMs: 20,
+      onBindError: (host) => errors.push(host),
+    });
+    try {
+      const bound = server.bound();
+      expect(bound.map((b) => b.host)).toEqual(['127.0.0.1', '127.0.0.2']);
+      for (const { host, port } of bound) {
+        expect(await (await fetch(`http://${host}:${port}/status`)).json()).toEqual({ node: 'x' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // No Yggdrasil interface here: the address never comes up, and the daemon keeps serving loopback.
+      expect(errors.length).toBeGreaterThan(1);
+      expect(new Set(errors)).toEqual(new Set(['200:dead::1']));
+    } finally {
+      await server.close();
+    }
+    const after = errors.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(errors.length).toBe(after);
   });
 });

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseDaemonConfig } from '../../../src/daemon/config.js';
+import { createTemplar } from '../../../src/template/templar.js';
+
+const template = readFileSync(
+  fileURLToPath(new URL('../../../playbooks/templates/daemon.yml.j2', import.meta.url)),
+  'utf8',
+);
+
+const YGG: Record<string, string> = {
+  'ingress-1': '201:1111::1',
+  'ingress-2': '201:2222::1',
+  home: '202:3333::1',
+};
+
+/** The facts the play has by the time daemon.yml is rendered (defaults.yml, yggdrasil-facts.yml). */
+function render(host: string): string {
+  const hostvars = Object.fromEntries(
+    Object.entries(YGG).map(([name, ygg]) => [
+      name,
+      {
+        ingress_ygg_address: ygg,
+        ansible_host: name === 'home' ? '10.0.0.2' : `198.51.100.${name.slice(-1)}`,
+        ingress_wans: [{ name: 'wan1', address: '192.0.2.10' }],
+      },
+    ]),
+  );
+  const vars = {
+    ...hostvars[host],
+    inventory_hostname: host,
+    hostvars,
+    groups: { ingress: ['ingress-1', 'ingress-2'], local_proxy: ['home'] },
+    ig_proxy: 'home',
+    ig_role: host === 'home' ? 'local_proxy' : 'ingress',
+    ig_daemon: { enabled: true },
+    ig_ports: { mtls_health: 8444 },
+    ig_checks: { inter_ms: 500, timeout_check_ms: 1000, rise: 2, fall: 2 },
+    ig_services: [{ domain: 'www.lab.test' }],
+    ingress_dns: { server: '10.0.0.53', zone: 'lab.test' },
+  };
+  return createTemplar().renderText(template, vars, 'daemon.yml.j2');
+}
+
+describe('daemon.yml.j2: the daemons watch each other over the mesh', () => {
+  it('gives an ingress node the other ingress node as peer and the local proxy as witness', () => {
+    const config = parseDaemonConfig(render('ingress-1'), 'daemon.yml');
+    expect(config.peers).toEqual([
+      {
+        name: 'ingress-2',
+        statusUrl: 'http://[201:2222::1]:9105/status',
+        addresses: ['198.51.100.2'],
+      },
+    ]);
+    expect(config.witness).toEqual({ name: 'home', statusUrl: 'http://[202:3333::1]:9105/status' });
+    // Two ingress nodes plus the witness: two of three votes remove a dead node.
+    expect(config.quorum).toBe(2);
+    expect(config.listen).toEqual({ hosts: ['127.0.0.1', '201:1111::1'], port: 9105 });
+  });
+
+  it('gives the local proxy both ingress nodes to watch, with no records of theirs to manage', () => {
+    const config = parseDaemonConfig(render('home'), 'daemon.yml');
+    expect(config.mode).toBe('local');
+    expect(config.peers.map((p) => [p.name, p.statusUrl, p.addresses])).toEqual([
+      ['ingress-1', 'http://[201:1111::1]:9105/status', []],
+      ['ingress-2', 'http://[201:2222::1]:9105/status', []],
+    ]);
+    expect(config.witness).toBeUndefined();
+    expect(config.listen.hosts).toEqual(['127.0.0.1', '202:3333::1']);
+  });
+
+  it('keeps `listen.host` the single loopback address that existing tools read', () => {
+    expect(render('ingress-2')).toMatch(/^listen:\n {2}host: 127\.0\.0\.1\n/m);
+  });
+});
