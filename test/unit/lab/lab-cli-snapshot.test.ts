@@ -27,6 +27,7 @@ const status = (over: Partial<DaemonStatus>): DaemonStatus => ({
   serving: true,
   paths: [],
   peers: [],
+  witness: null,
   deadPeers: [],
   allowSet: null,
   records: {},
