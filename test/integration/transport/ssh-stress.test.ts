@@ -99,10 +99,15 @@ describe('SshTransport when the link really drops', () => {
 
   it('never runs a command twice: one cut off while running is reported unreachable', async () => {
     await host.exec('rm -f /tmp/ran-count');
-    const running = transport.exec('echo ran >> /tmp/ran-count; sleep 5');
+    // Settled at once into a value: the rejection lands while dropLink is still awaited.
+    const running = transport.exec('echo ran >> /tmp/ran-count; sleep 5').then(
+      (result) =>
+        Promise.reject(new Error(`expected the command to be cut off, got ${JSON.stringify(result)}`)),
+      (err: unknown) => err,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await dropLink();
-    await expect(running).rejects.toMatchObject({
+    await expect(running).resolves.toMatchObject({
       code: 'E_UNREACHABLE',
       message: expect.stringMatching(/connection lost while running a command/),
     });
