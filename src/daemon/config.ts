@@ -18,19 +18,7 @@ import type {
   DaemonConfig,
 } from './config-types.js';
 
-export type {
-  DaemonMode,
-  PathConfig,
-  ProbeConfig,
-  ProbeTlsConfig,
-  DnsConfig,
-  PeerConfig,
-  WitnessConfig,
-  FirewallConfig,
-  ListenConfig,
-  CertWatchConfig,
-  DaemonConfig,
-} from './config-types.js';
+export type * from './config-types.js';
 
 export async function loadDaemonConfig(file: string): Promise<DaemonConfig> {
   let text: string;
