@@ -1,6 +1,6 @@
 import { IngressError } from '../errors.js';
 import type { LabHost } from './lab.js';
-import { putFile } from './stack-services.js';
+import { mustExec, putFile } from './stack-services.js';
 
 /** One HTTPS request of a load run, as the generator wrote it (one JSON line each). */
 export interface LoadSample {
@@ -102,16 +102,6 @@ export interface LoadRun {
 
 let runs = 0;
 
-async function must(host: LabHost, what: string, command: string): Promise<string> {
-  const result = await host.exec(command);
-  if (result.rc !== 0)
-    throw new IngressError(
-      'E_LAB',
-      `${host.name}: ${what} failed (rc ${result.rc}): ${result.stderr.trim()}`,
-    );
-  return result.stdout;
-}
-
 /**
  * Starts a bounded request load on a lab host (where the users are), as a transient systemd
  * unit that ends by itself after `durationMs` plus the last request's timeout.
@@ -138,7 +128,7 @@ export async function startLoad(
   await putFile(host, `${dir}/${id}.json`, JSON.stringify(config));
   const maxS = Math.ceil((options.durationMs + options.timeoutMs) / 1000) + 5;
   const startedAtMs = now();
-  await must(
+  await mustExec(
     host,
     'starting the load',
     `: > ${outFile} && systemd-run --unit=${unit} --collect -p RuntimeMaxSec=${maxS} /usr/bin/node ${dir}/load.js ${dir}/${id}.json`,
@@ -147,7 +137,7 @@ export async function startLoad(
     unit,
     outFile,
     startedAtMs,
-    samples: async () => parseLoadLines(await must(host, 'reading the load samples', `cat ${outFile}`)),
+    samples: async () => parseLoadLines(await mustExec(host, 'reading the load samples', `cat ${outFile}`)),
     stop: async () => void (await host.exec(`systemctl stop ${unit} 2>/dev/null; true`)),
   };
 }

@@ -12,7 +12,8 @@ export interface LabTsigKey {
   secretBase64: string;
 }
 
-async function run(host: LabHost, what: string, command: string): Promise<string> {
+/** Runs a command in a lab host; a non-zero exit is an E_LAB error naming the step. */
+export async function mustExec(host: LabHost, what: string, command: string): Promise<string> {
   const result = await host.exec(command);
   if (result.rc !== 0)
     throw new IngressError(
@@ -25,7 +26,7 @@ async function run(host: LabHost, what: string, command: string): Promise<string
 /** Writes a file through docker exec (base64, so any content survives the shell). */
 export async function putFile(host: LabHost, path: string, content: string, mode = '0644'): Promise<void> {
   const b64 = Buffer.from(content).toString('base64');
-  await run(
+  await mustExec(
     host,
     `writing ${path}`,
     `mkdir -p "$(dirname ${path})" && printf '%s' '${b64}' | base64 -d > ${path} && chmod ${mode} ${path}`,
@@ -89,7 +90,7 @@ export async function setupDns(host: LabHost, t: StackTopology, keyName: string)
     `include "/etc/bind/ingress.key";\nzone "${t.zone}" {\n  type primary;\n  file "/var/lib/bind/db.${t.zone}";\n  allow-update { key "${key.name}"; };\n};\n`,
   );
   await putFile(host, `/var/lib/bind/db.${t.zone}`, zoneFile(t));
-  await run(
+  await mustExec(
     host,
     'starting named',
     `chgrp bind /etc/bind/ingress.key && chown bind:bind /var/lib/bind/db.${t.zone} && named-checkconf && systemctl enable --now named >/dev/null 2>&1 && systemctl restart named`,
@@ -126,7 +127,7 @@ export async function setupPebble(host: LabHost, t: StackTopology, stateDir: str
     },
   };
   await putFile(host, '/etc/pebble/config.json', JSON.stringify(config, null, 2));
-  await run(
+  await mustExec(
     host,
     'starting pebble',
     `systemd-run --unit=pebble --setenv=PEBBLE_VA_NOSLEEP=1 /usr/bin/pebble -config /etc/pebble/config.json -dnsserver ${addressOf(t, 'dns', 'public')}:53`,
@@ -153,7 +154,7 @@ http
 
 export async function setupDemo(host: LabHost, t: StackTopology): Promise<void> {
   await putFile(host, '/srv/demo/server.js', DEMO_SERVICE);
-  await run(
+  await mustExec(
     host,
     'starting the demo',
     `systemd-run --unit=demo /usr/bin/node /srv/demo/server.js ${t.demoPort}`,
