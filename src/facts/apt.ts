@@ -81,29 +81,46 @@ export function aptPolicyFact(names: readonly string[]): Fact<Record<string, Pac
 }
 
 export interface AptCacheState {
-  /** Last successful update (seconds since epoch), from the stamp file or the lists folder. */
+  /**
+   * Last successful update (seconds since epoch), from the stamp file or the lists folder;
+   * absent when no package index is there or a source changed since (a new VPS, an added
+   * repository), so that apt is never asked to install from lists it does not have.
+   */
   updatedS?: number;
   /** The host's clock, so the age does not depend on the controller's. */
   nowS: number;
 }
 
 export function parseAptCache(result: ExecResult): AptCacheState {
-  const get = (key: string) =>
-    /^(\w+) (\d+)$/m.exec(result.stdout.split('\n').find((l) => l.startsWith(`${key} `)) ?? '')?.[2];
+  const get = (key: string): number | undefined => {
+    const value = /^(\w+) (\d+)$/m.exec(
+      result.stdout.split('\n').find((l) => l.startsWith(`${key} `)) ?? '',
+    )?.[2];
+    return value === undefined ? undefined : Number(value);
+  };
   const now = get('now');
   if (now === undefined)
     throw new IngressError('E_MODULE', `cannot read the apt cache age: ${result.stderr.trim()}`);
   const updated = get('updated');
-  return updated === undefined ? { nowS: Number(now) } : { updatedS: Number(updated), nowS: Number(now) };
+  const indexes = get('indexes');
+  const sources = get('sources');
+  const current = updated !== undefined && indexes !== 0 && (sources === undefined || sources <= updated);
+  return current ? { updatedS: updated, nowS: now } : { nowS: now };
 }
 
-/** As Ansible: the update-success stamp if there is one, else the mtime of /var/lib/apt/lists. */
+/**
+ * As Ansible: the update-success stamp if there is one, else the mtime of /var/lib/apt/lists;
+ * plus how many package indexes exist and when the sources last changed.
+ */
 export function aptCacheFact(): Fact<AptCacheState> {
   return {
     name: 'apt-cache',
     command: () =>
       'for f in /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists; do ' +
-      'if [ -e "$f" ]; then echo "updated $(stat -c %Y "$f")"; break; fi; done; echo "now $(date +%s)"',
+      'if [ -e "$f" ]; then echo "updated $(stat -c %Y "$f")"; break; fi; done; ' +
+      'echo "indexes $(ls /var/lib/apt/lists 2>/dev/null | grep -c _Packages)"; ' +
+      'echo "sources $(stat -c %Y /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sort -n | tail -1)"; ' +
+      'echo "now $(date +%s)"',
     parse: parseAptCache,
   };
 }

@@ -48,6 +48,15 @@ export async function removeLabResources(runId?: string): Promise<void> {
   );
   const networks = await docker('list networks', () => api.listNetworks({ filters }));
   await Promise.all(
-    networks.map((n) => docker(`remove network ${n.Name}`, () => api.getNetwork(n.Id).remove())),
+    networks.map((n) =>
+      docker(`remove network ${n.Name}`, async () => {
+        const network = api.getNetwork(n.Id);
+        // The shared package cache is not the lab's: unplug it, keep it running.
+        const info = (await network.inspect()) as { Containers?: Record<string, unknown> };
+        for (const id of Object.keys(info.Containers ?? {}))
+          await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
+        await network.remove();
+      }),
+    ),
   );
 }

@@ -13,6 +13,8 @@ export interface HostNetwork {
 
 export interface StartHostOptions {
   name: string;
+  /** `node` (default): a bare VPS; `services`: the lab's DNS, ACME, demo and client image. */
+  kind?: 'node' | 'services';
   networks: HostNetwork[];
   env?: Record<string, string>;
   sysctls?: Record<string, string>;

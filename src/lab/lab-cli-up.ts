@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { up } from '../cli/commands/up.js';
+import { up } from '../stack/up.js';
 import { IngressError } from '../errors.js';
 import { fleetRows, formatFleetTable } from '../metrics/fleet.js';
 import { removeLabResources } from './docker.js';
 import { dockerExec } from './host.js';
-import { ensureTestImage } from './image.js';
+import { ensureImage, type DebianRelease } from './image.js';
 import type { LabOut } from './lab-cli-actions.js';
 import { healAll } from './lab-cli-actions.js';
 import { requireDocker, labContainers } from './lab-cli-docker.js';
@@ -21,6 +21,7 @@ import { addressOf, STACK_HOSTS } from './topology.js';
 export interface LabUpOptions {
   dir: string;
   base: number;
+  debian: DebianRelease;
   cwd: string;
   healthTimeoutMs: number;
   now?: () => number;
@@ -70,6 +71,7 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
     version: 1,
     runId,
     base: options.base,
+    debian: options.debian,
     createdAt: new Date(now()).toISOString(),
     phase: 'starting',
   };
@@ -77,10 +79,13 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
   await writeLabState(options.dir, state);
   const release = tearDownOnInterrupt(runId, options.dir, out);
   try {
-    out.stdout.write('test-host image: checking (a first build takes a few minutes; progress below)\n');
-    await ensureTestImage();
+    out.stdout.write(
+      `lab images: checking bare Debian ${options.debian} nodes and the services image (a first build takes a few minutes; progress below)\n`,
+    );
+    await ensureImage('node', options.debian);
+    await ensureImage('services', 13);
     out.stdout.write(`starting lab ${runId} on 10.${options.base}.0.0/16 (7 containers, 5 networks)...\n`);
-    const stack = await startStackLab({ base: options.base, runId });
+    const stack = await startStackLab({ base: options.base, runId, debian: options.debian });
     await adoptWorkDir(stack.lab.workDir, options.dir);
     await writeLabState(options.dir, { ...state, phase: 'ready', tsig: stack.tsig });
     return release;

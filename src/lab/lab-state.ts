@@ -14,6 +14,8 @@ export interface LabState {
   runId: string;
   /** Second octet of the lab's 10.x.0.0/16. */
   base: number;
+  /** Debian release of the nodes (13 when absent: labs made before the choice existed). */
+  debian?: 12 | 13;
   createdAt: string;
   /** `starting` until the topology is up and the folder holds everything below. */
   phase: 'starting' | 'ready';
@@ -73,6 +75,8 @@ export function parseLabState(text: string, file: string): LabState {
     fail(file, 'runId', 'runId must be 1-32 lower-case letters or digits');
   if (typeof d.base !== 'number' || !Number.isInteger(d.base) || d.base < 0 || d.base > 255)
     fail(file, 'base', 'base must be an integer 0-255');
+  if (d.debian !== undefined && d.debian !== 12 && d.debian !== 13)
+    fail(file, 'debian', 'debian must be 12 or 13');
   if (typeof d.createdAt !== 'string' || Number.isNaN(Date.parse(d.createdAt)))
     fail(file, 'createdAt', 'createdAt must be an ISO date');
   if (d.phase !== 'starting' && d.phase !== 'ready') fail(file, 'phase', 'phase must be starting or ready');
@@ -81,6 +85,7 @@ export function parseLabState(text: string, file: string): LabState {
     version: 1,
     runId: d.runId,
     base: d.base,
+    ...(d.debian === undefined ? {} : { debian: d.debian }),
     createdAt: d.createdAt,
     phase: d.phase,
     ...(tsig ? { tsig } : {}),

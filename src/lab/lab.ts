@@ -15,7 +15,8 @@ import {
   type ContainerPlan,
   type StartHostOptions,
 } from './host.js';
-import { ensureTestImage } from './image.js';
+import { aptSources, attachAptCache } from './apt-cache.js';
+import { ensureImage, labDebian, type DebianRelease } from './image.js';
 import { makeLabKeyPair, type LabKeyPair } from './ssh-keys.js';
 
 export interface LabHost {
@@ -35,7 +36,10 @@ export interface LabHost {
 export interface Lab {
   runId: string;
   workDir: string;
+  /** The bare node image (a VPS as a provider hands it over). */
   image: string;
+  /** Debian release of the node image. */
+  debian: DebianRelease;
   keyPair: LabKeyPair;
   /** Filled with each host's key, read out of band through docker exec. */
   knownHostsFile: string;
@@ -46,6 +50,8 @@ export interface Lab {
   /** Removes every container and network of this run, and the work folder. */
   close(): Promise<void>;
 }
+
+type LabPlan = Omit<ContainerPlan, 'containerName'> & { aptNetwork: string };
 
 /** Containers on `internal` networks only: nothing in the lab can reach beyond this machine. */
 async function createNetwork(runId: string, dockerName: string, subnet: string | undefined): Promise<void> {
@@ -71,9 +77,22 @@ async function trustHostKey(knownHostsFile: string, host: LabHost): Promise<void
   await appendFile(knownHostsFile, lines.join(''), { mode: 0o600 });
 }
 
-async function startHost(lab: Lab, plan: Omit<ContainerPlan, 'containerName'>, options: StartHostOptions) {
+const SUITES: Record<DebianRelease, string> = { 13: 'trixie', 12: 'bookworm' };
+
+/** What cloud-init does on a new VPS: point apt at the provider's mirror (the lab's cache). */
+async function pointAptAtCache(containerId: string, debian: DebianRelease): Promise<void> {
+  const b64 = Buffer.from(aptSources(SUITES[debian])).toString('base64');
+  const result = await dockerExec(containerId, `printf '%s' '${b64}' | base64 -d > /etc/apt/sources.list`);
+  if (result.rc !== 0) throw new IngressError('E_LAB', `cannot set the apt mirror: ${result.stderr}`);
+}
+
+async function startHost(lab: Lab, plan: LabPlan, options: StartHostOptions) {
   const api = await dockerode();
-  const full: ContainerPlan = { ...plan, containerName: `ingress-${plan.runId}-${options.name}` };
+  const full: ContainerPlan = {
+    ...plan,
+    image: options.kind === 'services' ? await ensureImage('services', 13) : plan.image,
+    containerName: `ingress-${plan.runId}-${options.name}`,
+  };
   const container = await docker(`create ${full.containerName}`, () =>
     api.createContainer(containerCreateOptions(options, full)),
   );
@@ -84,6 +103,10 @@ async function startHost(lab: Lab, plan: Omit<ContainerPlan, 'containerName'>, o
         .connect({ Container: container.id, EndpointConfig: endpoint(network, options.name) }),
     );
   }
+  // Every host reaches the package cache on a network of its own, outside the topology.
+  await docker(`connect ${options.name} to the package cache`, () =>
+    api.getNetwork(plan.aptNetwork).connect({ Container: container.id, EndpointConfig: {} }),
+  );
   const boot = async (): Promise<void> => {
     await docker(`start ${full.containerName}`, () => container.start());
     Object.assign(host.addresses, await readAddresses(container, full));
@@ -112,23 +135,27 @@ async function startHost(lab: Lab, plan: Omit<ContainerPlan, 'containerName'>, o
     }),
   };
   await boot();
+  if (options.kind !== 'services') await pointAptAtCache(container.id, lab.debian);
   await trustHostKey(lab.knownHostsFile, host);
   return host;
 }
 
 /** A set of test hosts and networks for one run, labelled `ingress.lab=<runId>` for cleanup. */
-export async function createLab(options: { runId?: string; image?: string } = {}): Promise<Lab> {
+export async function createLab(options: { runId?: string; debian?: DebianRelease } = {}): Promise<Lab> {
   const runId = options.runId ?? randomBytes(4).toString('hex');
-  const image = options.image ?? (await ensureTestImage());
+  const debian = options.debian ?? labDebian();
+  const image = await ensureImage('node', debian);
   const workDir = await mkdtemp(join(tmpdir(), `ingress-lab-${runId}-`));
   const knownHostsFile = join(workDir, 'known_hosts');
   await writeFile(knownHostsFile, '', { mode: 0o600 });
   const keyPair = await makeLabKeyPair(workDir, `ingress-lab-${runId}`);
-  const plan = { runId, image, dockerNetworks: {} as Record<string, string> };
+  const aptNetwork = `ingress-${runId}-apt`;
+  const plan: LabPlan = { runId, image, aptNetwork, dockerNetworks: {} };
   const lab: Lab = {
     runId,
     workDir,
     image,
+    debian,
     keyPair,
     knownHostsFile,
     async createNetwork(name, networkOptions = {}) {
@@ -162,5 +189,12 @@ export async function createLab(options: { runId?: string; image?: string } = {}
       await rm(workDir, { recursive: true, force: true });
     },
   };
+  try {
+    await createNetwork(runId, aptNetwork, undefined);
+    await attachAptCache(aptNetwork);
+  } catch (err) {
+    await lab.close();
+    throw err;
+  }
   return lab;
 }

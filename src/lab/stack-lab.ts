@@ -4,6 +4,7 @@ import { initCa } from '../pki/ca.js';
 import { readState, resolveStateDir } from '../pki/store.js';
 import type { Lab, LabHost } from './lab.js';
 import { createLab } from './lab.js';
+import type { DebianRelease } from './image.js';
 import { LAB_TSIG_KEY_NAME, renderStackInventory } from './stack-inventory.js';
 import type { LabTsigKey } from './stack-services.js';
 import { setupDemo, setupDns, setupPebble, tsigKeyFileText } from './stack-services.js';
@@ -26,6 +27,8 @@ export interface StartStackLabOptions {
   /** Second octet of the lab's 10.x.0.0/16 (default 240). */
   base?: number;
   runId?: string;
+  /** Debian release of the nodes `ingress up` manages (default: INGRESS_LAB_DEBIAN, else 13). */
+  debian?: DebianRelease;
 }
 
 async function writeInventory(dir: string, files: Record<string, string>): Promise<void> {
@@ -41,6 +44,7 @@ const MESH_SYSCTLS = { 'net.ipv6.conf.all.disable_ipv6': '0' };
 
 async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostName, LabHost>> {
   const mesh = new Set<StackHostName>([...INGRESS_NODES, 'proxy']);
+  // The nodes `ingress up` manages start bare; the supporting cast may use the fuller image.
   const started = await Promise.all(
     STACK_HOSTS.map((name) =>
       lab.startHost({
@@ -49,7 +53,7 @@ async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostN
           name: network,
           ipv4: t.addresses[name][network] as string,
         })),
-        ...(mesh.has(name) ? { sysctls: MESH_SYSCTLS } : {}),
+        ...(mesh.has(name) ? { sysctls: MESH_SYSCTLS } : { kind: 'services' as const }),
       }),
     ),
   );
@@ -63,7 +67,10 @@ async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostN
  */
 export async function startStackLab(options: StartStackLabOptions = {}): Promise<StackLab> {
   const topology = stackTopology(options.base);
-  const lab = await createLab(options.runId ? { runId: options.runId } : {});
+  const lab = await createLab({
+    ...(options.runId ? { runId: options.runId } : {}),
+    ...(options.debian ? { debian: options.debian } : {}),
+  });
   try {
     for (const network of STACK_NETWORKS)
       await lab.createNetwork(network, { subnet: topology.subnets[network] });

@@ -136,28 +136,38 @@ export async function setupPebble(host: LabHost, t: StackTopology, stateDir: str
 }
 
 /** Answers with what it saw: the client address from X-Forwarded-For, the Host, the peer. */
-export const DEMO_SERVICE = `const http = require('node:http');
-http
-  .createServer((req, res) => {
-    const body = {
-      service: 'demo',
-      client: req.headers['x-forwarded-for'] ?? null,
-      proto: req.headers['x-forwarded-proto'] ?? null,
-      host: req.headers.host ?? null,
-      peer: req.socket.remoteAddress,
-    };
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body) + '\\n');
-  })
-  .listen(Number(process.argv[2]), '0.0.0.0');
+export const DEMO_SERVICE = `import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Demo(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = json.dumps({
+            "service": "demo",
+            "client": self.headers.get("x-forwarded-for"),
+            "proto": self.headers.get("x-forwarded-proto"),
+            "host": self.headers.get("host"),
+            "peer": self.client_address[0],
+        }).encode() + b"\\n"
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), Demo).serve_forever()
 `;
 
 export async function setupDemo(host: LabHost, t: StackTopology): Promise<void> {
-  await putFile(host, '/srv/demo/server.js', DEMO_SERVICE);
+  await putFile(host, '/srv/demo/server.py', DEMO_SERVICE);
   await mustExec(
     host,
     'starting the demo',
-    `systemd-run --unit=demo /usr/bin/node /srv/demo/server.js ${t.demoPort}`,
+    `systemd-run --unit=demo /usr/bin/python3 /srv/demo/server.py ${t.demoPort}`,
   );
   await waitFor(host, 'demo', `curl -fsS http://127.0.0.1:${t.demoPort}/ >/dev/null`);
 }

@@ -12,6 +12,8 @@ function withRegistered(env: AttemptEnv, result: TaskResult): Record<string, unk
 function applyConditions(env: AttemptEnv, result: TaskResult): TaskResult {
   const { task } = env;
   const { templar } = env.pr.deps;
+  // As Ansible: a result the module skipped (check mode) has no output to judge.
+  if (result.skipped === true) return result;
   const out: TaskResult = { ...result };
   try {
     if (task.changedWhen !== undefined)

@@ -5,13 +5,18 @@ import type { HostEvent, RunSink } from '../runner/output-types.js';
 /** What prepare.yml reports about a node: nothing secret. */
 export interface NodeIdentity {
   yggAddress: string;
+  /** ed25519 public key, 64 hex digits. */
+  yggPublicKey: string;
   csrPem: string;
 }
 
+/** A node that has no keys yet (check mode on a new node: nothing was generated). */
+export const PENDING = 'pending' as const;
+
 export const IDENTITY_TASK = 'Report node identity';
 
-/** Parses the JSON line printed by the identity task. */
-export function parseIdentity(host: string, stdout: string): NodeIdentity {
+/** Parses the JSON line printed by the identity task; every value is checked for its exact form. */
+export function parseIdentity(host: string, stdout: string): NodeIdentity | typeof PENDING {
   let data: unknown;
   try {
     data = JSON.parse(stdout.trim());
@@ -19,13 +24,20 @@ export function parseIdentity(host: string, stdout: string): NodeIdentity {
     throw new IngressError('E_MODULE', `${host}: the identity report is not JSON`, { cause });
   }
   const record = (data ?? {}) as Record<string, unknown>;
+  if (record['pending'] === true) return PENDING;
   const yggAddress = record['ygg_address'];
+  const yggPublicKey = record['ygg_public_key'];
   const csrPem = record['csr'];
-  if (typeof yggAddress !== 'string' || isIP(yggAddress) !== 6)
+  if (typeof yggAddress !== 'string' || isIP(yggAddress) !== 6 || !/^0?2[0-9a-f]{2}:/i.test(yggAddress))
     throw new IngressError('E_MODULE', `${host}: no Yggdrasil address in the identity report`);
+  if (typeof yggPublicKey !== 'string' || !/^[0-9a-f]{64}$/.test(yggPublicKey))
+    throw new IngressError(
+      'E_MODULE',
+      `${host}: no Yggdrasil public key (64 hex digits) in the identity report`,
+    );
   if (typeof csrPem !== 'string' || !csrPem.includes('BEGIN CERTIFICATE REQUEST'))
     throw new IngressError('E_MODULE', `${host}: no CSR in the identity report`);
-  return { yggAddress, csrPem };
+  return { yggAddress, yggPublicKey, csrPem };
 }
 
 /**

@@ -2,7 +2,8 @@ import { readState } from '../pki/store.js';
 import type { Transport } from '../transport/types.js';
 import { certificatesFor } from './certs.js';
 import type { NodeCertRequest, PkiBundle } from './certs.js';
-import { parseIdentity } from './identity.js';
+import type { NodeIdentity } from './identity.js';
+import { parseIdentity, PENDING } from './identity.js';
 import type { StackNode } from './model.js';
 import { ensureCaOnProxy, movedTo, signOnProxy } from './remote-ca.js';
 import type { PkiSettings } from './settings.js';
@@ -11,8 +12,8 @@ import { IngressError } from '../errors.js';
 export interface UpPkiInput {
   stateDir: string;
   nodes: StackNode[];
-  /** The identity line prepare.yml printed, by host. */
-  outputs: Map<string, string>;
+  /** What prepare.yml reported, by host. */
+  identities: Map<string, NodeIdentity | typeof PENDING>;
   settings: PkiSettings;
   check: boolean;
   /** SSH to the local proxy, opened only when the CA lives there. */
@@ -21,14 +22,21 @@ export interface UpPkiInput {
 
 const EMPTY: PkiBundle = { certs: {}, caBundlePem: '', crlPem: '', issued: [] };
 
+/** The identities prepare.yml reported, by host; `pending` for a new node in check mode. */
+export function reportedIdentities(outputs: Map<string, string>): Map<string, NodeIdentity | typeof PENDING> {
+  return new Map([...outputs].map(([host, stdout]) => [host, parseIdentity(host, stdout)]));
+}
+
 /** Each reported CSR with the inventory's names plus the node's Yggdrasil address. */
-export function certRequests(nodes: StackNode[], outputs: Map<string, string>): NodeCertRequest[] {
-  return nodes
-    .filter((node) => outputs.has(node.name))
-    .map((node) => {
-      const identity = parseIdentity(node.name, outputs.get(node.name) as string);
-      return { name: node.name, csrPem: identity.csrPem, sans: [...node.sans, identity.yggAddress] };
-    });
+export function certRequests(
+  nodes: StackNode[],
+  identities: Map<string, NodeIdentity | typeof PENDING>,
+): NodeCertRequest[] {
+  return nodes.flatMap((node) => {
+    const identity = identities.get(node.name);
+    if (identity === undefined || identity === PENDING) return [];
+    return [{ name: node.name, csrPem: identity.csrPem, sans: [...node.sans, identity.yggAddress] }];
+  });
 }
 
 /**
@@ -45,7 +53,7 @@ export async function upCertificates(input: UpPkiInput): Promise<PkiBundle> {
 }
 
 async function signed(input: UpPkiInput): Promise<PkiBundle> {
-  const requests = certRequests(input.nodes, input.outputs);
+  const requests = certRequests(input.nodes, input.identities);
   const { lifetimeDays } = input.settings;
   if (input.settings.signer === 'local_proxy') {
     if (input.check) return EMPTY;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { labDown, labExec, labFailHeal, labStatus, type LabOut } from '../../lab/lab-cli-actions.js';
 import { LAB_PARTS, parseLabBase, parseLabPart } from '../../lab/lab-cli-parts.js';
 import { labUp } from '../../lab/lab-cli-up.js';
+import { labDebian, parseDebian } from '../../lab/image.js';
 import { DEFAULT_LAB_DIR } from '../../lab/lab-state.js';
 import { STACK_HOSTS } from '../../lab/topology.js';
 import type { SetExitCode } from './index.js';
@@ -44,9 +45,20 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
     .option('--dir <path>', DIR_HELP, defaultDir())
     .option('--base <octet>', "second octet of the lab's 10.x.0.0/16", '240')
     .option('--wait <seconds>', 'how long to wait for every path to be up', '120')
-    .action(async (flags: DirFlags & { base: string; wait: string }) => {
+    .option(
+      '--debian <release>',
+      'Debian release of the nodes: 13 or 12 (default: INGRESS_LAB_DEBIAN, else 13)',
+    )
+    .action(async (flags: DirFlags & { base: string; wait: string; debian?: string }) => {
       const base = parseLabBase(flags.base);
-      const options = { dir: flags.dir, base, cwd: process.cwd(), healthTimeoutMs: seconds(flags.wait) };
+      const debian = flags.debian === undefined ? labDebian() : parseDebian(flags.debian, '--debian');
+      const options = {
+        dir: flags.dir,
+        base,
+        debian,
+        cwd: process.cwd(),
+        healthTimeoutMs: seconds(flags.wait),
+      };
       setExitCode(await labUp(options, out));
     });
   registerFailHeal(lab, setExitCode, true);

@@ -57,3 +57,11 @@ export function parseRecap(stdout: string): Record<string, RecapRow> {
   }
   return rows;
 }
+
+/** Every PLAY RECAP block in order (`ingress up` prints one per phase). */
+export function parseRecaps(stdout: string): Record<string, RecapRow>[] {
+  return stdout
+    .split('PLAY RECAP')
+    .slice(1)
+    .map((block) => parseRecap(`PLAY RECAP${block.split(/\n\s*\n/)[0] ?? ''}`));
+}

@@ -37,4 +37,11 @@ describe('apt facts', () => {
     expect(aptCacheFact().parse(fixture('apt-cache'))).toEqual({ updatedS: 1795498695, nowS: 1795498697 });
     expect(aptCacheFact().parse({ stdout: 'now 100\n', stderr: '', rc: 0 })).toEqual({ nowS: 100 });
   });
+
+  it('a new VPS (no package index) or a source newer than the lists needs an update, whatever the age', () => {
+    const parse = (stdout: string) => aptCacheFact().parse({ stdout, stderr: '', rc: 0 });
+    expect(parse('updated 90\nindexes 0\nsources 10\nnow 100\n')).toEqual({ nowS: 100 });
+    expect(parse('updated 90\nindexes 4\nsources 95\nnow 100\n')).toEqual({ nowS: 100 });
+    expect(parse('updated 90\nindexes 4\nsources 90\nnow 100\n')).toEqual({ updatedS: 90, nowS: 100 });
+  });
 });
