@@ -84,7 +84,9 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
     );
     await ensureImage('node', options.debian);
     await ensureImage('services', 13);
-    out.stdout.write(`starting lab ${runId} on 10.${options.base}.0.0/16 (7 containers, 5 networks)...\n`);
+    out.stdout.write(
+      `starting lab ${runId} on 10.${options.base}.0.0/16 (7 containers, 6 networks with the package cache's)...\n`,
+    );
     const stack = await startStackLab({ base: options.base, runId, debian: options.debian });
     await adoptWorkDir(stack.lab.workDir, options.dir);
     await writeLabState(options.dir, { ...state, phase: 'ready', tsig: stack.tsig });

@@ -9,6 +9,7 @@ import { initCa } from '../../../src/pki/ca.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { installPackages } from '../support/packages.js';
 
 const fixture = (name: string): URL => new URL(`../../fixtures/daemon/lab/${name}`, import.meta.url);
 const text = (name: string): Promise<string> => readFile(fixture(name), 'utf8');
@@ -134,8 +135,13 @@ export async function buildDaemonLab(lab: Lab): Promise<DaemonLab> {
   const [ingressHost, proxyHost, dns] = await Promise.all([
     lab.startHost({ name: 'ingress', networks: on(10, ['mgmt', 'wan1', 'wan2', 'mesh']) }),
     lab.startHost({ name: 'proxy', networks: on(20, ['mgmt', 'wan1', 'wan2', 'mesh']) }),
-    lab.startHost({ name: 'dns', networks: on(53, ['mgmt']) }),
+    lab.startHost({ name: 'dns', kind: 'services', networks: on(53, ['mgmt']) }),
     buildDaemonBundle(bundleFile),
+  ]);
+  // Bare nodes: the servers this suite drives directly come from Debian first.
+  await Promise.all([
+    installPackages(ingressHost, ['haproxy', 'nodejs']),
+    installPackages(proxyHost, ['haproxy', 'nodejs', 'nftables']),
   ]);
   const ingress = { host: ingressHost, ssh: await SshTransport.connect(ingressHost.connectionSpec()) };
   const proxy = { host: proxyHost, ssh: await SshTransport.connect(proxyHost.connectionSpec()) };

@@ -1,9 +1,10 @@
-// A BIND 9.18 server in the test-host image, run as `named -g` (no systemd), on
+// A BIND server in the lab's services image, run as `named -g` (no systemd), on
 // an internal docker network the test process reaches by the container's IP.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { ensureImage } from '../../../src/lab/image.js';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 
 const run = promisify(execFile);
@@ -19,19 +20,9 @@ export interface BindServer {
   stop(): Promise<void>;
 }
 
-/** The image build.sh names; if a newer recipe is still building, the newest built one. */
-export async function testHostImage(): Promise<string> {
-  const { stdout } = await run('bash', ['images/test-host/build.sh', '--tag']);
-  const tag = stdout.trim();
-  const exists = await run('docker', ['image', 'inspect', tag]).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return tag;
-  const list = await run('docker', ['images', 'ingress-test-host', '--format', '{{.Repository}}:{{.Tag}}']);
-  const newest = list.stdout.split('\n')[0]?.trim();
-  if (!newest) throw new Error(`test-host image ${tag} is not built (bash images/test-host/build.sh)`);
-  return newest;
+/** The lab's services image (BIND is a supporting server, not a node ingress up manages). */
+export function testHostImage(): Promise<string> {
+  return ensureImage('services', 13);
 }
 
 /** The fixture's options and key, plus one dynamic zone per name. */

@@ -71,7 +71,10 @@ async function reconnectWan(wan: 'wan1' | 'wan2'): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStackLab({ base: 241 });
-  const up = await runCli(['up', '-i', stack.inventoryDir, '--known-hosts', stack.lab.knownHostsFile]);
+  // A first run on bare nodes installs the stack's packages: give it the time a user would.
+  const up = await runCli(['up', '-i', stack.inventoryDir, '--known-hosts', stack.lab.knownHostsFile], {
+    timeoutMs: 900_000,
+  });
   if (up.code !== 0)
     throw new Error(`ingress up failed (${up.code}):\n${up.stdout.slice(-3000)}\n${up.stderr}`);
   const pebble = addressOf(stack.topology, 'pebble', 'public');
@@ -85,7 +88,7 @@ beforeAll(async () => {
   const key = `key "${tsig.name}" { algorithm ${tsig.algorithm}; secret "${tsig.secretBase64}"; };\n`;
   await putFile(stack.hosts.client, '/root/tsig.key', key, '0600');
   await waitFor('every relay path UP', 60_000, every({ wan1: /^UP/, wan2: /^UP/, mesh: /^UP/ }));
-}, 480_000);
+}, 1_200_000);
 
 afterAll(async () => {
   console.log(`\nFailover under load (5 req/s per ingress node):\n${formatTable(rows)}\n`);

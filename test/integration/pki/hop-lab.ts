@@ -10,6 +10,7 @@ import { initCa } from '../../../src/pki/ca.js';
 import { issueNodeCert, readTrustMaterial } from '../../../src/pki/node-cert.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { installPackages } from '../support/packages.js';
 
 export const PLAIN_PORT = 8000;
 export const MTLS_PORT = 8443;
@@ -60,6 +61,8 @@ export async function buildHop(lab: Lab): Promise<Hop> {
     lab.startHost({ name: INGRESS, networks: [{ name: 'hop' }] }),
     lab.startHost({ name: LOCAL_PROXY, networks: [{ name: 'hop' }] }),
   ]);
+  // Bare nodes: HAProxy (and Node.js, which reads its runtime socket here) from Debian first.
+  await Promise.all([ingressHost, proxyHost].map((host) => installPackages(host, ['haproxy', 'nodejs'])));
   const stateDir = join(lab.workDir, 'pki');
   await initCa({ stateDir, keyType: 'ecdsa-p256' });
   const connect = async (host: LabHost): Promise<HopNode> => ({

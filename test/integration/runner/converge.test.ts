@@ -1,3 +1,4 @@
+import { labDebian } from '../../../src/lab/image.js';
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,7 +62,9 @@ describe('ingress play over SSH to three systemd hosts', () => {
         'enabled\nactive',
       );
       expect(await sh(name, 'stat -c %a /srv/demo/index.html')).toBe('644');
-      expect(await sh(name, 'curl -s http://127.0.0.1:8080/')).toContain(`served by ${name} (Debian 12`);
+      expect(await sh(name, 'curl -s http://127.0.0.1:8080/')).toContain(
+        `served by ${name} (Debian ${labDebian()})`,
+      );
     }
   });
 

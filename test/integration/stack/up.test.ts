@@ -30,6 +30,7 @@ async function fetchThrough(node: string): Promise<{ rc: number; out: string }> 
 }
 
 let first: CliResult;
+const STACK_NODES = [...INGRESS_NODES, 'proxy'] as const;
 
 /** HAProxy's view of its servers on an ingress node, polled until `want` matches (or 20 s). */
 async function pollStat(node: string, want: RegExp): Promise<string> {
@@ -53,8 +54,19 @@ async function timed(what: string, run: () => Promise<CliResult>): Promise<CliRe
   return result;
 }
 
+let bareCheck: CliResult;
+let bareCheckAfter: string[] = [];
+
+/** What would show a change on a node: the stack's folders and dpkg's log. */
+const footprint = (host: (typeof STACK_NODES)[number]): Promise<{ rc: number; out: string }> =>
+  sh(host, 'ls -d /etc/ingress /etc/haproxy /etc/yggdrasil 2>/dev/null; wc -l < /var/log/dpkg.log');
+
 beforeAll(async () => {
   stack = await startStackLab({ base: 238 });
+  const bare = await Promise.all(STACK_NODES.map(async (h) => (await footprint(h)).out));
+  bareCheck = await timed('ingress up --check on bare nodes', () => upLab('--check', '--diff'));
+  bareCheckAfter = await Promise.all(STACK_NODES.map(async (h) => (await footprint(h)).out));
+  expect(bareCheckAfter).toEqual(bare);
   first = await timed('first ingress up', () => upLab());
   // The client trusts pebble's root, read from pebble's management port.
   const pebble = addressOf(stack.topology, 'pebble', 'public');
@@ -68,9 +80,17 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const STACK_NODES = [...INGRESS_NODES, 'proxy'] as const;
-
 describe(`ingress up on bare Debian ${process.env['INGRESS_LAB_DEBIAN'] ?? '13'} nodes`, () => {
+  it('--check --diff on the bare nodes runs to the end, says what it would install, and changes nothing', () => {
+    expect(bareCheck.code, bareCheck.stdout.slice(-3000)).toBe(0);
+    const [prepare] = parseRecaps(bareCheck.stdout);
+    for (const host of STACK_NODES) expect(prepare?.[host]).toMatchObject({ failed: 0, unreachable: 0 });
+    expect(bareCheck.stdout).toMatch(/TASK \[Packages of the stack\][^\n]*\n(?:changed: \[\S+\]\n){3}/);
+    expect(bareCheck.stdout).toContain('new nodes (ingress-1, ingress-2, proxy): the rest is configured once');
+    // No /etc/ingress, /etc/haproxy or /etc/yggdrasil, and dpkg's log as it was.
+    for (const after of bareCheckAfter) expect(after).not.toMatch(/\/etc\//);
+  });
+
   it('converges every node in one run', () => {
     expect(first.stderr).toBe('');
     expect(first.code, first.stdout.slice(-4000)).toBe(0);

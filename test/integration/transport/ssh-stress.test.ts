@@ -86,8 +86,8 @@ describe('SshTransport when the link really drops', () => {
   });
   afterAll(() => transport?.close());
 
-  /** Ends the sshd processes serving this connection, as a dropped link would. */
-  const dropLink = (): Promise<unknown> => host.exec("pkill -f 'sshd: root@notty'");
+  /** Ends the sshd processes serving this connection, as a dropped link would (OpenSSH 10 names them sshd-session). */
+  const dropLink = (): Promise<unknown> => host.exec("pkill -f 'sshd(-session)?: root@notty'");
 
   it('reconnects once for a command that had not started', async () => {
     expect((await transport.exec('echo before')).stdout).toBe('before\n');
