@@ -86,7 +86,9 @@ describe(`ingress up on bare Debian ${process.env['INGRESS_LAB_DEBIAN'] ?? '13'}
     const [prepare] = parseRecaps(bareCheck.stdout);
     for (const host of STACK_NODES) expect(prepare?.[host]).toMatchObject({ failed: 0, unreachable: 0 });
     expect(bareCheck.stdout).toMatch(/TASK \[Packages of the stack\][^\n]*\n(?:changed: \[\S+\]\n){3}/);
-    expect(bareCheck.stdout).toContain('new nodes (ingress-1, ingress-2, proxy): the rest is configured once');
+    expect(bareCheck.stdout).toContain(
+      'new nodes (ingress-1, ingress-2, proxy): the rest is configured once',
+    );
     // No /etc/ingress, /etc/haproxy or /etc/yggdrasil, and dpkg's log as it was.
     for (const after of bareCheckAfter) expect(after).not.toMatch(/\/etc\//);
   });
