@@ -51,7 +51,10 @@ function describeState(stat: PathStat): string {
 }
 
 function stateDiff(args: FileArgs, before: PathStat, plan: FileStatePlan): FileDiff {
-  const wanted = plan.changes.map((c) => `${c.kind}${'to' in c ? ` ${String(c.to)}` : ''}`).join(', ');
+  // Modes read as octal, as in the task and in `describeState`.
+  const value = (c: FileStatePlan['changes'][number]): string =>
+    !('to' in c) ? '' : ` ${c.kind === 'mode' && typeof c.to === 'number' ? formatMode(c.to) : String(c.to)}`;
+  const wanted = plan.changes.map((c) => `${c.kind}${value(c)}`).join(', ');
   return { path: args.path, before: `${describeState(before)}\n`, after: `${plan.state}: ${wanted}\n` };
 }
 

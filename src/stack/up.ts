@@ -143,7 +143,7 @@ async function converge(p: Phases): Promise<UpResult> {
   });
   if (prepared.exitCode !== 0) return { exitCode: prepared.exitCode, stoppedAt: 'prepare', issued: [] };
   const identities = reportedIdentities(capture.outputs);
-  const pending = [...identities].filter(([, id]) => id === PENDING).map(([host]) => host);
+  const pending = stack.nodes.map((n) => n.name).filter((host) => identities.get(host) === PENDING);
   if (pending.length > 0 && !options.check)
     throw new Error(`${pending.join(', ')} reported no keys after prepare.yml made them`);
   const ygg = Object.fromEntries(
