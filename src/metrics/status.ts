@@ -33,6 +33,8 @@ export interface DaemonStatus {
   deadPeers: string[];
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
   allowSet: string[] | null;
+  /** The last refused DNS answer for the ingress names, while the last good allow-set is kept. */
+  dnsRejected?: { name: string; reason: string; at: string } | null;
   records: Record<string, string[]>;
   certificates: { path: string; notAfter: string; daysLeft: number }[];
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
@@ -77,6 +79,13 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       : null,
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
+    dnsRejected: state.firewall.rejected
+      ? {
+          name: state.firewall.rejected.name,
+          reason: state.firewall.rejected.reason,
+          at: iso(state.firewall.rejected.atMs) ?? '',
+        }
+      : null,
     records: state.records,
     certificates: Object.entries(state.certNotAfterMs).map(([path, notAfterMs]) => ({
       path,
