@@ -1,11 +1,41 @@
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { IngressError } from '../errors.js';
 import type { HostEvent, RunSink } from '../runner/output-types.js';
+import { isYggdrasilPublicKey, sameIpv6, yggdrasilAddress } from './yggdrasil-address.js';
 
 /** What prepare.yml reports about a node: nothing secret. */
 export interface NodeIdentity {
+  /** The address its certificate carries: derived from the public key when the node reports one. */
   yggAddress: string;
   csrPem: string;
+}
+
+const identityError = (host: string, message: string): IngressError =>
+  new IngressError('E_MODULE', `${host}: ${message}`);
+
+/** A Yggdrasil node address: IPv6 in 200::/7 with the node prefix 0x02. */
+function isNodeAddress(text: string): boolean {
+  return ipaddr.IPv6.isValid(text) && ipaddr.IPv6.parse(text).toByteArray()[0] === 0x02;
+}
+
+/**
+ * The address the certificate may carry. With the node's public key, the
+ * controller derives it and refuses a node that reports another; a report
+ * without the key (an older prepare.yml) is held to the address's form only.
+ */
+function yggAddressOf(host: string, reported: unknown, publicKey: unknown): string {
+  if (reported !== undefined && (typeof reported !== 'string' || !isNodeAddress(reported)))
+    throw identityError(host, `reports a malformed Yggdrasil address ${JSON.stringify(reported)}`);
+  if (publicKey === undefined) {
+    if (reported === undefined) throw identityError(host, 'no Yggdrasil address in the identity report');
+    return reported;
+  }
+  if (typeof publicKey !== 'string' || !isYggdrasilPublicKey(publicKey))
+    throw identityError(host, `reports a malformed Yggdrasil public key ${JSON.stringify(publicKey)}`);
+  const derived = yggdrasilAddress(publicKey);
+  if (reported !== undefined && !sameIpv6(reported, derived))
+    throw identityError(host, `reports Yggdrasil address ${reported}, but its public key gives ${derived}`);
+  return derived;
 }
 
 export const IDENTITY_TASK = 'Report node identity';
@@ -18,11 +48,9 @@ export function parseIdentity(host: string, stdout: string): NodeIdentity {
   } catch (cause) {
     throw new IngressError('E_MODULE', `${host}: the identity report is not JSON`, { cause });
   }
-  const record = (data ?? {}) as Record<string, unknown>;
-  const yggAddress = record['ygg_address'];
+  const record = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const yggAddress = yggAddressOf(host, record['ygg_address'], record['ygg_public_key']);
   const csrPem = record['csr'];
-  if (typeof yggAddress !== 'string' || isIP(yggAddress) !== 6)
-    throw new IngressError('E_MODULE', `${host}: no Yggdrasil address in the identity report`);
   if (typeof csrPem !== 'string' || !csrPem.includes('BEGIN CERTIFICATE REQUEST'))
     throw new IngressError('E_MODULE', `${host}: no CSR in the identity report`);
   return { yggAddress, csrPem };

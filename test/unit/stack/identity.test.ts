@@ -16,10 +16,39 @@ describe('parseIdentity', () => {
   it('names the host when the report is unusable', () => {
     expect(() => parseIdentity('n1', 'oops')).toThrow(/n1: the identity report is not JSON/);
     expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: '10.0.0.1', csr }))).toThrow(
-      /n1: no Yggdrasil/,
+      /n1: reports a malformed Yggdrasil address/,
     );
+    expect(() => parseIdentity('n1', JSON.stringify({ csr }))).toThrow(/n1: no Yggdrasil address/);
     expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: '200::1', csr: 'x' }))).toThrow(
       /n1: no CSR/,
+    );
+  });
+});
+
+describe('parseIdentity with the node public key', () => {
+  const key = '8dc5a98f36579057b45bfba6100ce70fdab7922f6cc3261a5faa1299a2a82c5f';
+  const derived = '200:e474:ace1:9350:df50:9748:8b3:dfe6';
+  const report = (fields: Record<string, unknown>) => JSON.stringify({ csr, ...fields });
+
+  it('derives the address from the key, and accepts a report that agrees', () => {
+    expect(parseIdentity('n1', report({ ygg_public_key: key })).yggAddress).toBe(derived);
+    expect(parseIdentity('n1', report({ ygg_public_key: key, ygg_address: derived })).yggAddress).toBe(
+      derived,
+    );
+  });
+
+  it('refuses a node whose reported address disagrees with its key, naming it', () => {
+    expect(() =>
+      parseIdentity(
+        'ingress-1',
+        report({ ygg_public_key: key, ygg_address: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd' }),
+      ),
+    ).toThrow(/ingress-1: reports Yggdrasil address 200:bab7:.*, but its public key gives 200:e474:/);
+  });
+
+  it('refuses a malformed key, naming the node', () => {
+    expect(() => parseIdentity('ingress-2', report({ ygg_public_key: "{{ lookup('env','X') }}" }))).toThrow(
+      /ingress-2: reports a malformed Yggdrasil public key/,
     );
   });
 });
