@@ -108,6 +108,16 @@ export interface PeerReportFields {
   allowSet: string[] | null;
 }
 
+/** What a daemon shows on the mesh: the fields other daemons' votes read, nothing else. */
+export function peerStatusDocument(doc: unknown): Record<string, unknown> {
+  const source = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const key of ['node', 'serving', 'deadPeers', 'allowSet']) {
+    if (key in source) picked[key] = source[key];
+  }
+  return picked;
+}
+
 /** Reads another daemon's /status answer; tolerant of extra fields, strict on the ones votes rely on. */
 export function parsePeerStatus(body: unknown): PeerReportFields | null {
   if (typeof body !== 'object' || body === null) return null;
