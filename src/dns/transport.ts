@@ -2,6 +2,7 @@
 // is truncated (or when asked), each attempt bounded by timeoutMs.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { IngressError } from '../errors.js';
 import type { DnsServer } from './types.js';
 import { FLAG_TC } from './wire.js';
@@ -20,7 +21,10 @@ function timeoutError(server: DnsServer, proto: string, timeoutMs: number): Ingr
   return new IngressError('E_DNS', `no DNS answer from ${where(server)} over ${proto} within ${timeoutMs}ms`);
 }
 
-const bareAddress = (address: string): string => address.replace(/^::ffff:(?=\d+\.)/, '').toLowerCase();
+/** One text per address (IPv4-mapped IPv6 as IPv4), so that equal addresses compare equal. */
+function bareAddress(address: string): string {
+  return ipaddr.isValid(address) ? ipaddr.process(address).toNormalizedString() : address.toLowerCase();
+}
 
 /** Only the server's own address and port may answer; anyone can send a datagram claiming to. */
 export function fromServer(server: DnsServer, rinfo: { address: string; port: number }): boolean {

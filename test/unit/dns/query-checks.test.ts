@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkResponse, queryRrset } from '../../../src/dns/resolve.js';
+import { fromServer } from '../../../src/dns/transport.js';
 import { signMessage, stripTsig } from '../../../src/dns/tsig.js';
 import type { TsigKey } from '../../../src/dns/types.js';
 
@@ -147,5 +148,17 @@ describe('checkResponse', () => {
       ],
     });
     expect(() => checkResponse(decoded(two), 7, NAME, 'A')).toThrow(/2 questions/);
+  });
+});
+
+describe('fromServer', () => {
+  it('takes a datagram only from the server address and port, whatever the address spelling', () => {
+    const server = { host: 'fd00::53', port: 53 };
+    expect(fromServer(server, { address: 'fd00:0:0::53', port: 53 })).toBe(true);
+    expect(fromServer(server, { address: 'fd00::54', port: 53 })).toBe(false);
+    expect(fromServer(server, { address: 'fd00::53', port: 5353 })).toBe(false);
+    expect(fromServer({ host: '192.0.2.53', port: 53 }, { address: '::ffff:192.0.2.53', port: 53 })).toBe(
+      true,
+    );
   });
 });
