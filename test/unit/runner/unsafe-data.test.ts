@@ -18,7 +18,7 @@ function watchedEnv(read: string[]): Record<string, string | undefined> {
 }
 
 describe('data returned by a host', () => {
-  it('flows through register, set_fact, loops and file content without being templated', async () => {
+  it('flows through register, set_fact, loops, hostvars and file content without being templated', async () => {
     const world = new FakeWorld();
     world.respond = (_host, command) => {
       const stdout =
@@ -32,7 +32,7 @@ describe('data returned by a host', () => {
     const read: string[] = [];
     const run = await runFixture('unsafe-data.yml', {
       world,
-      hosts: { web1: { groups: ['web'] } },
+      hosts: { web1: { groups: ['web'] }, web2: { groups: ['web'] } },
       templar: createTemplar({ env: watchedEnv(read) }),
     });
     expect(run.lines.filter((l) => l.startsWith('failed') || l.startsWith('fatal'))).toEqual([]);
@@ -40,6 +40,7 @@ describe('data returned by a host', () => {
     expect(world.files.get(`web1:/out/item-${LOOKUP.length}`)).toBe(LOOKUP);
     expect(world.files.get(`web1:/out/item-${CONDITION.length}`)).toBe(CONDITION);
     expect(world.log).toContain('web1: echo truthy');
+    expect(world.files.get('web2:/out/from-web1')).toBe(`${LOOKUP}|${LOOKUP}`);
     expect(read).not.toContain('SECRET');
     expect(run.output).not.toContain('controller-secret');
   });
