@@ -1,3 +1,4 @@
+import { screenName } from './allow-screen.js';
 import type { FirewallConfig } from './config.js';
 import type { DaemonState, Effect } from './types.js';
 import { log, metric, recordKey, sameSet, sortedUnique } from './types.js';
@@ -16,23 +17,68 @@ function addressesOf(state: DaemonState, names: readonly string[]): string[] | n
   return sortedUnique(all);
 }
 
-/**
- * After a successful read of the ingress names: the new last known good set. A read that found
- * nothing at all would lock every ingress node out, so it is treated like a failure.
- */
-export function refreshResolved(
+type Step = { state: DaemonState; effects: Effect[] };
+
+/** A refused answer: logged, counted, shown in /status; the last known good set stays. */
+export function rejectAnswer(
+  state: DaemonState,
+  name: string,
+  cause: { kind: 'too-many-addresses' | 'read-failed'; detail: string },
+  nowMs: number,
+): Step {
+  const reason = `${cause.kind}: ${cause.detail}`;
+  const rejected = { name, reason, atMs: nowMs };
+  return {
+    state: { ...state, firewall: { ...state.firewall, rejected } },
+    effects: [
+      log('warn', 'DNS answer for an ingress name refused; keeping last known good', { name, reason }),
+      metric('dns_answers_rejected_total', 1, { name, reason: cause.kind }, 'inc'),
+    ],
+  };
+}
+
+/** The ingress names' addresses that may be admitted, or why the answer is refused. */
+function screenIngress(
   state: DaemonState,
   fw: FirewallConfig,
-): { state: DaemonState; effects: Effect[] } {
-  const resolved = addressesOf(state, fw.ingressNames);
-  if (resolved === null) return { state, effects: [] };
+): { addresses: string[]; effects: Effect[] } | { rejected: { name: string; reason: string } } | null {
+  const addresses: string[] = [];
+  const effects: Effect[] = [];
+  for (const name of fw.ingressNames) {
+    const found = addressesOf(state, [name]);
+    if (found === null) return null;
+    const screened = screenName(found, fw.maxAddressesPerName);
+    if (screened.rejected) return { rejected: { name, reason: screened.rejected } };
+    for (const { address, reason } of screened.dropped) {
+      effects.push(
+        log('warn', 'address from DNS never admitted to the allow-set', { name, address, reason }),
+        metric('dns_answers_rejected_total', 1, { name, reason }, 'inc'),
+      );
+    }
+    addresses.push(...screened.kept);
+  }
+  return { addresses: sortedUnique(addresses), effects };
+}
+
+/**
+ * After a successful read of the ingress names: the new last known good set, screened. A read
+ * that left nothing at all would lock every ingress node out, so it is treated like a failure.
+ */
+export function refreshResolved(state: DaemonState, fw: FirewallConfig, nowMs: number): Step {
+  const screened = screenIngress(state, fw);
+  if (screened === null) return { state, effects: [] };
+  if ('rejected' in screened) {
+    const { name, reason } = screened.rejected;
+    return rejectAnswer(state, name, { kind: 'too-many-addresses', detail: reason }, nowMs);
+  }
+  const { addresses: resolved, effects } = screened;
   if (resolved.length === 0) {
     return {
       state,
-      effects: [log('warn', 'ingress names resolved to nothing; keeping last known good', {})],
+      effects: [...effects, log('warn', 'ingress names resolved to nothing; keeping last known good', {})],
     };
   }
-  return { state: { ...state, firewall: { ...state.firewall, resolved } }, effects: [] };
+  return { state: { ...state, firewall: { ...state.firewall, resolved, rejected: null } }, effects };
 }
 
 /** Resolved ingress addresses, plus confirmed ones still published: DNS must drop them first. */

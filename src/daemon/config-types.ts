@@ -62,6 +62,8 @@ export interface FirewallConfig {
   publishedNames: string[];
   minTtlS: number;
   maxTtlS: number;
+  /** A name resolving to more addresses than this is refused as a whole (the last good set stays). */
+  maxAddressesPerName: number;
 }
 
 export interface ListenConfig {

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ADDRESSES_PER_NAME } from './allow-screen.js';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
@@ -186,6 +187,7 @@ function readFirewall(r: ConfigReader, mode: DaemonMode): FirewallConfig | undef
     publishedNames: r.strList(['firewall', 'publishedNames']),
     minTtlS,
     maxTtlS: r.int(['firewall', 'maxTtlS'], 300, minTtlS),
+    maxAddressesPerName: r.int(['firewall', 'maxAddressesPerName'], DEFAULT_MAX_ADDRESSES_PER_NAME, 1, 1024),
   };
 }
 

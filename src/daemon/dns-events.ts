@@ -1,4 +1,4 @@
-import { refreshResolved } from './allow-set.js';
+import { rejectAnswer, refreshResolved } from './allow-set.js';
 import type { DaemonState, DaemonEvent, Effect } from './types.js';
 import { log, metric, recordKey } from './types.js';
 import { refreshDelayMs } from './timers.js';
@@ -15,14 +15,16 @@ function isIngressName(state: DaemonState, name: string): boolean {
 
 /** Failed reads change nothing: the last known good records (and allow-set) stay. */
 function observeFailed(state: DaemonState, event: Extract<Observed, { ok: false }>, nowMs: number): Step {
-  const effects: Effect[] = [
-    log('warn', 'DNS read failed; keeping last known good', { names: event.names, error: event.error }),
-  ];
   const fw = state.config.firewall;
-  if (!fw || !event.names.some((name) => isIngressName(state, name))) return { state, effects };
+  const ingress = event.names.filter((name) => isIngressName(state, name));
+  if (!fw || ingress.length === 0) {
+    const fields = { names: event.names, error: event.error };
+    return { state, effects: [log('warn', 'DNS read failed; keeping last known good', fields)] };
+  }
   // Retry sooner than a full TTL, but no sooner than the floor.
   const timers = { ...state.timers, resolve: nowMs + fw.minTtlS * 1000 };
-  return { state: { ...state, timers }, effects };
+  const cause = { kind: 'read-failed', detail: event.error } as const;
+  return rejectAnswer({ ...state, timers }, ingress.join(' '), cause, nowMs);
 }
 
 export function applyDnsObserved(state: DaemonState, event: Observed, nowMs: number): Step {
@@ -42,7 +44,7 @@ export function applyDnsObserved(state: DaemonState, event: Observed, nowMs: num
     ...next,
     timers: { ...next.timers, resolve: nowMs + refreshDelayMs(ttlS, fw.minTtlS, fw.maxTtlS) },
   };
-  return refreshResolved(next, fw);
+  return refreshResolved(next, fw, nowMs);
 }
 
 export function applyDnsResult(state: DaemonState, event: Result, nowMs: number): Step {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { IngressError } from '../errors.js';
 import type { ListenConfig } from './config.js';
 import { isPrivateListenHost } from './config.js';
+import { peerStatusDocument } from '../metrics/status.js';
 
 export interface StatusServerOptions {
   listen: ListenConfig;
@@ -30,14 +31,22 @@ export interface StatusServer {
 
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
-function handler(options: StatusServerOptions) {
+/**
+ * `full`: the whole status and the metrics, for loopback (local tools, `ingress status` over SSH).
+ * `peer`: on the mesh, anyone may connect, so only what the fleet's votes read from /status
+ * (serving, dead peers, allow-set); no records, paths, certificates, timeline or metrics.
+ */
+export type StatusView = 'full' | 'peer';
+
+export function statusHandler(options: StatusServerOptions, view: StatusView) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
       res.writeHead(405).end();
     } else if (path === '/status') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.status()));
-    } else if (path === '/metrics') {
+      const doc = view === 'full' ? options.status() : peerStatusDocument(options.status());
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
+    } else if (path === '/metrics' && view === 'full') {
       options.metrics().then(
         (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
         () => res.writeHead(500).end(),
@@ -60,8 +69,8 @@ function listenOn(server: Server, host: string, port: number): Promise<void> {
 }
 
 /**
- * /status (JSON) and /metrics (Prometheus text) on each configured address: loopback or the mesh
- * only. Loopback must bind at once; a mesh address whose tun interface is not up yet (the daemon
+ * /status (JSON) and /metrics (Prometheus text) on loopback; on a mesh address only the peers'
+ * part of /status (see StatusView). Loopback must bind at once; a mesh address whose tun interface is not up yet (the daemon
  * may start before Yggdrasil) is retried in the background instead of failing the daemon.
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
@@ -78,7 +87,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   let closed = false;
 
   const attempt = async (host: string): Promise<void> => {
-    const server = createServer(handler(options));
+    const server = createServer(statusHandler(options, isLoopback(host) ? 'full' : 'peer'));
     try {
       await listenOn(server, host, port);
       if (closed) server.close();

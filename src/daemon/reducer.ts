@@ -28,7 +28,7 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
     dnsRetryAtMs: 0,
     refusedLast: [],
     allowedUpstream: null,
-    firewall: { resolved: null, confirmed: null, pending: null, retryAtMs: 0 },
+    firewall: { resolved: null, confirmed: null, pending: null, retryAtMs: 0, rejected: null },
     serving: null,
     timers: { probe: 0, haproxy: 0, peers: 0, dnsRead: 0, resolve: 0, certs: 0 },
     certNotAfterMs: {},

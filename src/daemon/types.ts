@@ -62,6 +62,8 @@ export interface FirewallState {
   pending: string[] | null;
   /** After a failed replace, wait until then before trying again. */
   retryAtMs: number;
+  /** The last refused DNS answer for the ingress names, until a good one replaces it. */
+  rejected: { name: string; reason: string; atMs: number } | null;
 }
 
 export interface TimerState {
@@ -129,6 +131,7 @@ export type MetricName =
   | 'dns_updates_total'
   | 'firewall_set_size'
   | 'firewall_updates_total'
+  | 'dns_answers_rejected_total'
   | 'cert_expiry_seconds';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -89,7 +89,8 @@ export function createDnsClient(options: DnsClientOptions): DnsClient {
   };
 
   const io: DnsIo = options.io ?? {
-    query: (name, type) => queryRrset(server, name, type, exchangeOptions),
+    // Reads are signed too, so their answers can be verified: they feed the firewall.
+    query: (name, type) => queryRrset(server, name, type, { ...exchangeOptions, tsig: { key, now } }),
     update: (message) => sendUpdate(server, message, key, { ...exchangeOptions, now }),
   };
   const getRrset = (name: string, type: AddressType): Promise<RrsetAnswer> => io.query(name, type);

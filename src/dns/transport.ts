@@ -2,6 +2,7 @@
 // is truncated (or when asked), each attempt bounded by timeoutMs.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { IngressError } from '../errors.js';
 import type { DnsServer } from './types.js';
 import { FLAG_TC } from './wire.js';
@@ -20,7 +21,17 @@ function timeoutError(server: DnsServer, proto: string, timeoutMs: number): Ingr
   return new IngressError('E_DNS', `no DNS answer from ${where(server)} over ${proto} within ${timeoutMs}ms`);
 }
 
-/** Resolves with the first datagram carrying our message ID, or undefined on timeout. */
+/** One text per address (IPv4-mapped IPv6 as IPv4), so that equal addresses compare equal. */
+function bareAddress(address: string): string {
+  return ipaddr.isValid(address) ? ipaddr.process(address).toNormalizedString() : address.toLowerCase();
+}
+
+/** Only the server's own address and port may answer; anyone can send a datagram claiming to. */
+export function fromServer(server: DnsServer, rinfo: { address: string; port: number }): boolean {
+  return rinfo.port === server.port && bareAddress(rinfo.address) === bareAddress(server.host);
+}
+
+/** Resolves with the first datagram from the server carrying our message ID, or undefined on timeout. */
 function udpAttempt(server: DnsServer, wire: Buffer, timeoutMs: number): Promise<Buffer | undefined> {
   const id = wire.readUInt16BE(0);
   return new Promise((resolve, reject) => {
@@ -33,9 +44,10 @@ function udpAttempt(server: DnsServer, wire: Buffer, timeoutMs: number): Promise
     };
     const timer = setTimeout(() => finish(undefined), timeoutMs);
     socket.on('error', (err) => finish(err));
-    // Datagrams with another ID are strays (a late answer to an earlier try): skip them.
-    socket.on('message', (msg) => {
-      if (msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg);
+    // Datagrams from elsewhere are spoofs, those with another ID strays (a late answer
+    // to an earlier try): skip both and keep waiting for the real answer.
+    socket.on('message', (msg, rinfo) => {
+      if (fromServer(server, rinfo) && msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg);
     });
     socket.send(wire, server.port, server.host, (err) => err && finish(err));
   });

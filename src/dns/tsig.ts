@@ -109,8 +109,16 @@ export function decodeTsigRdata(rdata: Buffer): TsigRecord {
   }
 }
 
-/** Appends a TSIG RR to an unsigned message and bumps ARCOUNT. */
-export function signMessage(message: Buffer, key: TsigKey, clock: TsigClock): SignedMessage {
+/**
+ * Appends a TSIG RR to an unsigned message and bumps ARCOUNT. With `requestMac`
+ * it signs a response to that request (RFC 8945 5.3), as a server does.
+ */
+export function signMessage(
+  message: Buffer,
+  key: TsigKey,
+  clock: TsigClock,
+  requestMac?: Buffer,
+): SignedMessage {
   const fields = {
     algorithm: ALGORITHM,
     timeSignedS: Math.floor(clock.now() / 1000),
@@ -118,7 +126,8 @@ export function signMessage(message: Buffer, key: TsigKey, clock: TsigClock): Si
     error: 0,
     other: Buffer.alloc(0),
   };
-  const mac = hmac(key, [message, tsigVariables(key.name, fields)]);
+  const prefix = requestMac ? [u16(requestMac.length), requestMac] : [];
+  const mac = hmac(key, [...prefix, message, tsigVariables(key.name, fields)]);
   const rdata = encodeTsigRdata({ ...fields, mac, originalId: message.readUInt16BE(0) });
   const rr = encodeRr({ name: key.name, type: typeCode('TSIG'), class: CLASS_ANY, ttl: 0, rdata });
   const wire = Buffer.concat([message, rr]);

@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../errors.js';
-import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
+import type { Inventory, InventoryChecks, InventoryGroup, InventoryHost, VarSite } from './types.js';
 import { checkVariable, inventoryError } from './validate.js';
 
 /**
@@ -11,7 +11,10 @@ export class InventoryBuilder {
   private readonly groups = new Map<string, InventoryGroup>();
   private readonly parents = new Map<string, Set<string>>();
 
-  constructor(private readonly sources: string[]) {
+  constructor(
+    private readonly sources: string[],
+    readonly checks: InventoryChecks = {},
+  ) {
     this.addGroup('all');
     this.addGroup('ungrouped');
     this.addChild('all', 'ungrouped', { file: '<builtin>' });
@@ -46,6 +49,7 @@ export class InventoryBuilder {
   /** Adds (or finds) a host, puts it in `group`, and sets vars on it, later values winning; callers validate vars. */
   addHost(name: string, group: string, vars: Record<string, unknown>, source: SourceLocation): void {
     let host = this.hosts.get(name);
+    this.checks.host?.(name, source);
     if (!host) {
       host = { name, vars: {}, source };
       this.hosts.set(name, host);
@@ -55,8 +59,9 @@ export class InventoryBuilder {
     Object.assign(host.vars, vars);
   }
 
-  setGroupVar(name: string, key: string, value: unknown, where: SourceLocation): void {
+  setGroupVar(name: string, key: string, value: unknown, where: Omit<VarSite, 'scope' | 'varsFile'>): void {
     checkVariable(key, value, where);
+    this.checks.variable?.(key, value, { ...where, scope: 'group', varsFile: false });
     const group = this.addGroup(name);
     // Ansible keeps the priority apart from the vars: it never shows up in hostvars.
     if (key === 'ansible_group_priority') group.priority = Number(value);

@@ -44,6 +44,12 @@ function parseHostLine(line: string, where: SourceLocation, group: string, build
     const key = token.slice(0, eq);
     vars[key] = parseIniValue(token.slice(eq + 1));
     checkVariable(key, vars[key], { ...where, field: `${pattern}.${key}` });
+    builder.checks.variable?.(key, vars[key], {
+      ...where,
+      field: `${pattern}.${key}`,
+      scope: 'host',
+      varsFile: false,
+    });
   }
   let expanded;
   try {

@@ -3,7 +3,7 @@ import { dirname, extname, join } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { InventoryBuilder } from './builder.js';
 import { parseIniInventory } from './ini-source.js';
-import type { Inventory } from './types.js';
+import type { Inventory, InventoryChecks } from './types.js';
 import { inventoryError } from './validate.js';
 import { loadAdjacentVars } from './vars-files.js';
 import { ANSIBLE_YAML_OPTIONS } from './yaml-doc.js';
@@ -70,18 +70,19 @@ async function parseSource(path: string, builder: InventoryBuilder): Promise<voi
 /**
  * Loads Ansible inventories (YAML, INI, or folders of them) plus the group_vars/
  * and host_vars/ beside each source. Throws IngressError('E_INVENTORY') naming
- * file, line and field on the first problem, before any host is touched.
+ * file, line and field on the first problem, before any host is touched;
+ * `checks` see every variable and host name with where it was set.
  */
-export async function loadInventory(paths: string[]): Promise<Inventory> {
+export async function loadInventory(paths: string[], checks: InventoryChecks = {}): Promise<Inventory> {
   if (paths.length === 0) throw inventoryError('no inventory given (use -i PATH)', { file: '<none>' });
-  const builder = new InventoryBuilder([...paths]);
+  const builder = new InventoryBuilder([...paths], checks);
   for (const path of paths) await parseSource(path, builder);
   const inventory = builder.build();
   const baseDirs = await Promise.all(
     paths.map(async (p) => ((await stat(p)).isDirectory() ? p : dirname(p))),
   );
   inventory.adjacentVars = baseDirs.map((dir) =>
-    loadAdjacentVars(dir, inventory.groups.keys(), inventory.hosts.keys()),
+    loadAdjacentVars(dir, inventory.groups.keys(), inventory.hosts.keys(), checks),
   );
   return inventory;
 }

@@ -1,5 +1,25 @@
 import type { SourceLocation } from '../errors.js';
 
+/** Where one variable was set; for YAML sources also the line of any value inside it. */
+export interface VarSite extends SourceLocation {
+  /** `host` for a host's own vars (inventory or host_vars/), `group` for group vars. */
+  scope: 'host' | 'group';
+  /** True for group_vars/ and host_vars/ files, false for the inventory itself. */
+  varsFile: boolean;
+  /** The line of the value at a path inside the variable ([] is the variable's value). */
+  lineAt?: (path: readonly (string | number)[]) => number | undefined;
+}
+
+/**
+ * Extra checks a caller runs while the inventory loads, so that they see every
+ * source the loader reads (YAML, INI, folders, vars files) with its location.
+ * Each throws to refuse.
+ */
+export interface InventoryChecks {
+  variable?(name: string, value: unknown, site: VarSite): void;
+  host?(name: string, where: SourceLocation): void;
+}
+
 export interface InventoryHost {
   name: string;
   /** Variables set on the host in the inventory file itself. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { AdjacentVars } from './types.js';
+import type { AdjacentVars, InventoryChecks } from './types.js';
 import { checkVariable, inventoryError } from './validate.js';
 import { parseYamlFile, readVarsMapping } from './yaml-doc.js';
 
@@ -34,7 +34,11 @@ export function findVarsFiles(dir: string, name: string): string[] {
 }
 
 /** Reads and validates one vars file; an empty file gives no vars. */
-export function readVarsFile(file: string): Record<string, unknown> {
+export function readVarsFile(
+  file: string,
+  scope: 'host' | 'group' = 'group',
+  checks: InventoryChecks = {},
+): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -42,14 +46,21 @@ export function readVarsFile(file: string): Record<string, unknown> {
     throw inventoryError(`cannot read vars file: ${(err as Error).message}`, { file }, err);
   }
   const vars: Record<string, unknown> = {};
-  for (const { name, value, line } of readVarsMapping(parseYamlFile(file, text))) {
-    checkVariable(name, value, { file, ...(line === undefined ? {} : { line }), field: name });
+  for (const { name, value, line, lineAt } of readVarsMapping(parseYamlFile(file, text))) {
+    const site = { file, ...(line === undefined ? {} : { line }), field: name };
+    checkVariable(name, value, site);
+    checks.variable?.(name, value, { ...site, scope, varsFile: true, lineAt });
     vars[name] = value;
   }
   return vars;
 }
 
-function loadEntities(dir: string, names: Iterable<string>): Map<string, Record<string, unknown>> {
+function loadEntities(
+  dir: string,
+  names: Iterable<string>,
+  scope: 'host' | 'group',
+  checks: InventoryChecks,
+): Map<string, Record<string, unknown>> {
   const found = new Map<string, Record<string, unknown>>();
   if (!existsSync(dir) || !isDir(dir)) return found;
   for (const name of names) {
@@ -58,7 +69,8 @@ function loadEntities(dir: string, names: Iterable<string>): Map<string, Record<
     const files = findVarsFiles(dir, name);
     if (files.length === 0) continue;
     // Top-level keys replace, as Ansible's default hash_behaviour=replace does.
-    found.set(name, Object.assign({}, ...files.map(readVarsFile)) as Record<string, unknown>);
+    const layers = files.map((file) => readVarsFile(file, scope, checks));
+    found.set(name, Object.assign({}, ...layers) as Record<string, unknown>);
   }
   return found;
 }
@@ -68,10 +80,11 @@ export function loadAdjacentVars(
   dir: string,
   groups: Iterable<string>,
   hosts: Iterable<string>,
+  checks: InventoryChecks = {},
 ): AdjacentVars {
   return {
     dir,
-    groups: loadEntities(join(dir, 'group_vars'), groups),
-    hosts: loadEntities(join(dir, 'host_vars'), hosts),
+    groups: loadEntities(join(dir, 'group_vars'), groups, 'group', checks),
+    hosts: loadEntities(join(dir, 'host_vars'), hosts, 'host', checks),
   };
 }

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, DocumentOptions, Node, Pair, ParseOptions, SchemaOptions, YAMLMap } from 'yaml';
 import { inventoryError } from './validate.js';
 
@@ -77,8 +77,29 @@ export function toPlain(yaml: YamlFile, node: unknown): unknown {
   return (node as Node).toJS(yaml.doc, { maxAliasCount: 1000 });
 }
 
+/** The line of the node at a path of keys and indexes under `node`. */
+export function lineAtPath(
+  yaml: YamlFile,
+  node: unknown,
+): (path: readonly (string | number)[]) => number | undefined {
+  return (path) => {
+    let at: unknown = node;
+    for (const step of path) {
+      if (isSeq(at)) at = typeof step === 'number' ? at.items[step] : undefined;
+      else at = mapPairs(at)?.find((pair) => keyName(pair) === String(step))?.value;
+      if (at === undefined) return undefined;
+    }
+    return yaml.lineOf(at);
+  };
+}
+
 /** A top-level mapping of variables (group_vars/host_vars files), each with its line. */
-export function readVarsMapping(yaml: YamlFile): Array<{ name: string; value: unknown; line?: number }> {
+export function readVarsMapping(yaml: YamlFile): Array<{
+  name: string;
+  value: unknown;
+  line?: number;
+  lineAt: (path: readonly (string | number)[]) => number | undefined;
+}> {
   const root = yaml.doc.contents;
   if (isNullNode(root)) return [];
   const pairs = mapPairs(root);
@@ -91,5 +112,6 @@ export function readVarsMapping(yaml: YamlFile): Array<{ name: string; value: un
     name: keyName(pair),
     value: toPlain(yaml, pair.value),
     line: yaml.lineOf(pair.key),
+    lineAt: lineAtPath(yaml, pair.value),
   }));
 }

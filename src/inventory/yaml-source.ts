@@ -2,7 +2,15 @@ import { Pair, isScalar } from 'yaml';
 import type { InventoryBuilder } from './builder.js';
 import { expandHostPattern } from './host-range.js';
 import { checkVariable, didYouMean, inventoryError } from './validate.js';
-import { describeNode, isNullNode, keyName, mapPairs, parseYamlFile, toPlain } from './yaml-doc.js';
+import {
+  describeNode,
+  isNullNode,
+  keyName,
+  lineAtPath,
+  mapPairs,
+  parseYamlFile,
+  toPlain,
+} from './yaml-doc.js';
 import type { YamlFile } from './yaml-doc.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
@@ -70,7 +78,10 @@ function parseSection(
   if (key === 'vars') {
     for (const v of sectionPairs(yaml, section, field)) {
       const varName = keyName(v);
-      builder.setGroupVar(group, varName, toPlain(yaml, v.value), at(v.key, `.${varName}`));
+      builder.setGroupVar(group, varName, toPlain(yaml, v.value), {
+        ...at(v.key, `.${varName}`),
+        lineAt: lineAtPath(yaml, v.value),
+      });
     }
   } else if (key === 'children') {
     for (const child of sectionPairs(yaml, section, field)) {
@@ -106,10 +117,13 @@ function parseHost(yaml: YamlFile, pair: Pair, builder: InventoryBuilder, group:
     vars = value as Record<string, unknown>;
     for (const v of mapPairs(pair.value) ?? []) {
       const varName = keyName(v);
-      checkVariable(varName, vars[varName], {
-        file: yaml.file,
-        line: yaml.lineOf(v.key),
-        field: `${where.field}.${varName}`,
+      const site = { file: yaml.file, line: yaml.lineOf(v.key), field: `${where.field}.${varName}` };
+      checkVariable(varName, vars[varName], site);
+      builder.checks.variable?.(varName, vars[varName], {
+        ...site,
+        scope: 'host',
+        varsFile: false,
+        lineAt: lineAtPath(yaml, v.value),
       });
     }
   }

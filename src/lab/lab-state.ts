@@ -6,7 +6,7 @@ import type { LabTsigKey } from './stack-services.js';
 /**
  * What `ingress lab` keeps between invocations, in a folder (`.lab/` by default):
  * state.json (this document), the SSH key pair, known_hosts, the inventory and,
- * next to it, the CA state `ingress up` uses (.ingress-state/pki).
+ * inside it, the CA state `ingress up` uses (inventory/.ingress-state/pki).
  */
 export interface LabState {
   version: 1;

@@ -41,6 +41,13 @@ function recordsCell(status: DaemonStatus): string {
   return entries.map(([key, addresses]) => `${key}=${addresses.join(',')}`).join('; ');
 }
 
+/** The allow-set, and when the last DNS answer for it was refused, that the set is being kept. */
+function allowSetCell(s: DaemonStatus): string {
+  const set = s.allowSet === null ? '-' : s.allowSet.join(',') || '(empty)';
+  const refused = s.dnsRejected;
+  return refused ? `${set} (kept: DNS answer for ${refused.name} refused, ${refused.reason})` : set;
+}
+
 /** One row per host, in the order given; unreachable daemons say why in the paths column. */
 export function fleetRows(entries: readonly FleetEntry[]): FleetRow[] {
   return entries.map((entry): FleetRow => {
@@ -55,7 +62,7 @@ export function fleetRows(entries: readonly FleetEntry[]): FleetRow[] {
       serving: s.serving === null ? 'unknown' : s.serving ? 'yes' : 'no',
       paths: pathCell(s),
       dns: recordsCell(s),
-      allowSet: s.allowSet === null ? '-' : s.allowSet.join(',') || '(empty)',
+      allowSet: allowSetCell(s),
       certDays:
         s.certificates.length === 0 ? '-' : String(Math.min(...s.certificates.map((c) => c.daysLeft))),
     };

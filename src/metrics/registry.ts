@@ -22,6 +22,11 @@ const DEFINITIONS: Record<MetricName, Definition> = {
   dns_updates_total: { type: 'counter', help: 'RFC 2136 updates sent, by result', labels: ['result'] },
   firewall_set_size: { type: 'gauge', help: 'Addresses in the ingress allow-sets', labels: [] },
   firewall_updates_total: { type: 'counter', help: 'Allow-set replacements, by result', labels: ['result'] },
+  dns_answers_rejected_total: {
+    type: 'counter',
+    help: 'DNS answers for ingress names refused or addresses dropped before the allow-set, by reason',
+    labels: ['name', 'reason'],
+  },
   cert_expiry_seconds: {
     type: 'gauge',
     help: 'Seconds until the watched certificate expires',

@@ -33,6 +33,8 @@ export interface DaemonStatus {
   deadPeers: string[];
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
   allowSet: string[] | null;
+  /** The last refused DNS answer for the ingress names, while the last good allow-set is kept. */
+  dnsRejected?: { name: string; reason: string; at: string } | null;
   records: Record<string, string[]>;
   certificates: { path: string; notAfter: string; daysLeft: number }[];
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
@@ -77,6 +79,13 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       : null,
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
+    dnsRejected: state.firewall.rejected
+      ? {
+          name: state.firewall.rejected.name,
+          reason: state.firewall.rejected.reason,
+          at: iso(state.firewall.rejected.atMs) ?? '',
+        }
+      : null,
     records: state.records,
     certificates: Object.entries(state.certNotAfterMs).map(([path, notAfterMs]) => ({
       path,
@@ -97,6 +106,16 @@ export interface PeerReportFields {
   serving: boolean;
   deadPeers: string[];
   allowSet: string[] | null;
+}
+
+/** What a daemon shows on the mesh: the fields other daemons' votes read, nothing else. */
+export function peerStatusDocument(doc: unknown): Record<string, unknown> {
+  const source = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const key of ['node', 'serving', 'deadPeers', 'allowSet']) {
+    if (key in source) picked[key] = source[key];
+  }
+  return picked;
 }
 
 /** Reads another daemon's /status answer; tolerant of extra fields, strict on the ones votes rely on. */

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { x509 } from './x509.js';
@@ -52,15 +53,31 @@ export interface CaMaterial {
 
 export const STATE_DIR_NAME = join('.ingress-state', 'pki');
 
-/** --state-dir wins; otherwise the folder sits beside the inventory (or in the working folder). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * --state-dir wins; otherwise the folder sits inside a folder inventory (so two
+ * sites in inventories/ never share a CA), beside a file inventory, or in the
+ * working folder. The loader skips dot folders, so it never reads it as inventory.
+ */
 export function resolveStateDir(options: {
   stateDir?: string;
   inventoryPath?: string;
   cwd?: string;
 }): string {
-  if (options.stateDir) return resolve(options.cwd ?? process.cwd(), options.stateDir);
-  if (options.inventoryPath) return join(dirname(resolve(options.inventoryPath)), STATE_DIR_NAME);
-  return resolve(options.cwd ?? process.cwd(), STATE_DIR_NAME);
+  const cwd = options.cwd ?? process.cwd();
+  if (options.stateDir) return resolve(cwd, options.stateDir);
+  if (options.inventoryPath) {
+    const inventory = resolve(cwd, options.inventoryPath);
+    return join(isFolder(inventory) ? inventory : dirname(inventory), STATE_DIR_NAME);
+  }
+  return resolve(cwd, STATE_DIR_NAME);
 }
 
 export const paths = {

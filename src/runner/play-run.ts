@@ -1,4 +1,5 @@
 import { OMIT } from '../template/globals.js';
+import { markUnsafe } from '../template/unsafe.js';
 import type { RunOptions, RunnerDeps } from './deps.js';
 import type { Play, Playbook } from './model.js';
 import type { RunState } from './run-state.js';
@@ -6,12 +7,12 @@ import type { RunState } from './run-state.js';
 /** Ansible's `omit`: an argument rendered to this value is dropped (the templar's own token). */
 export { OMIT };
 
-/** Facts as Ansible exposes them: under ansible_facts and as ansible_* names. */
+/** Facts as Ansible exposes them: under ansible_facts and as ansible_* names, marked as host data. */
 export function factLayer(facts: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!facts) return {};
-  const layer: Record<string, unknown> = { ansible_facts: facts };
+  const layer: Record<string, unknown> = { ansible_facts: markUnsafe(facts) };
   for (const [key, value] of Object.entries(facts)) {
-    layer[key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
+    layer[key.startsWith('ansible_') ? key : `ansible_${key}`] = markUnsafe(value);
   }
   return layer;
 }

@@ -24,7 +24,7 @@ function debug(env: AttemptEnv): TaskResult {
 function setFact(env: AttemptEnv): TaskResult {
   const facts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env.task.args)) {
-    if (key !== 'cacheable') facts[key] = env.pr.deps.templar.renderValue(value, env.vars);
+    if (key !== 'cacheable') facts[key] = env.pr.deps.templar.renderData(value, env.vars);
   }
   return { changed: false, ansible_facts: facts };
 }

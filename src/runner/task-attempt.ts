@@ -1,4 +1,5 @@
 import { formatError } from '../errors.js';
+import { markUnsafe } from '../template/unsafe.js';
 import type { AttemptEnv } from './action-exec.js';
 import type { TaskResult } from './output-types.js';
 import { setHostFacts } from './run-state.js';
@@ -6,7 +7,7 @@ import { runAction } from './runner-actions.js';
 
 /** The task's variables plus its own result under the `register` name, for changed_when/failed_when/until. */
 function withRegistered(env: AttemptEnv, result: TaskResult): Record<string, unknown> {
-  return env.task.register ? { ...env.vars, [env.task.register]: result } : env.vars;
+  return env.task.register ? { ...env.vars, [env.task.register]: markUnsafe(result) } : env.vars;
 }
 
 function applyConditions(env: AttemptEnv, result: TaskResult): TaskResult {

@@ -4,6 +4,7 @@ import type { Inherited } from './inherit.js';
 import type { ActionTask, LoopSpec } from './model.js';
 import type { HostStatus, TaskResult } from './output-types.js';
 import type { PlayRun } from './play-run.js';
+import { isUnsafe, markUnsafe, stripUnsafe } from '../template/unsafe.js';
 import { setHostFacts } from './run-state.js';
 import { runAttempts } from './task-attempt.js';
 
@@ -25,17 +26,20 @@ function checkWhen(pr: PlayRun, when: unknown[], vars: Record<string, unknown>):
 }
 
 function renderItems(pr: PlayRun, spec: LoopSpec, vars: Record<string, unknown>): unknown[] {
-  const items = pr.deps.templar.renderValue(spec.items, vars);
+  const rendered = pr.deps.templar.renderData(spec.items, vars);
+  // Items made from host data stay marked one by one, so `item` is never rendered again.
+  const unsafe = isUnsafe(rendered);
+  const items = unsafe ? rendered.value : rendered;
+  let list: unknown[];
   if (spec.flatten) {
-    const list = Array.isArray(items) ? items : [items];
-    return list.flatMap((item) => (Array.isArray(item) ? item : [item]));
-  }
-  if (!Array.isArray(items)) throw new Error(`loop needs a list, got ${typeof items}`);
-  return items;
+    list = (Array.isArray(items) ? items : [items]).flatMap((item) => (Array.isArray(item) ? item : [item]));
+  } else if (Array.isArray(items)) list = items;
+  else throw new Error(`loop needs a list, got ${typeof items}`);
+  return unsafe ? list.map(markUnsafe) : list;
 }
 
 function itemLabel(pr: PlayRun, spec: LoopSpec, item: unknown, vars: Record<string, unknown>): string {
-  const label = spec.label === undefined ? item : pr.deps.templar.renderValue(spec.label, vars);
+  const label = spec.label === undefined ? stripUnsafe(item) : pr.deps.templar.renderValue(spec.label, vars);
   return typeof label === 'string' ? label : JSON.stringify(label);
 }
 
@@ -67,7 +71,7 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
   for (const item of items) {
     const vars = pr.taskVars(host, eff.vars, { [spec.loopVar]: item, ansible_loop_var: spec.loopVar });
     const raw = checkWhen(pr, eff.when, vars) ?? (await runAttempts({ ...env, vars }));
-    const result: TaskResult = { ...raw, [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
+    const result: TaskResult = { ...raw, [spec.loopVar]: stripUnsafe(item), ansible_loop_var: spec.loopVar };
     results.push(result);
     const status = statusOf(result);
     pr.deps.sink.hostResult({
@@ -97,6 +101,7 @@ export async function runTaskOnHost(
   const result = task.loop
     ? await runLoop(env, eff)
     : (checkWhen(pr, eff.when, vars) ?? (await runAttempts(env)));
-  if (task.register) setHostFacts(pr.state, host, { [task.register]: result });
+  // What the host returned is data: marked so that no template ever renders it.
+  if (task.register) setHostFacts(pr.state, host, { [task.register]: markUnsafe(result) });
   return result;
 }

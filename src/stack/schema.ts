@@ -3,15 +3,38 @@
  * so a typo fails before any host is touched instead of silently using a default.
  */
 
+/**
+ * Every value has a precise type, none of which admits whitespace, quotes,
+ * `;`, `$`, a backtick or `#`: values reach root shells, HAProxy, nftables,
+ * systemd and YAML files, where one of those could add a command or a line.
+ */
 export type Shape =
-  | { kind: 'string' }
   | { kind: 'bool' }
   | { kind: 'int'; min: number; max: number }
+  | { kind: 'enum'; values: readonly string[] }
+  /** A lower-case DNS label: inventory host names, WAN names. */
+  | { kind: 'ident' }
   | { kind: 'ip' }
+  /** An IP address or a DNS name (ansible_host). */
+  | { kind: 'host' }
   | { kind: 'hostport' }
-  | { kind: 'url' }
+  | { kind: 'https-url' }
+  /** A Yggdrasil peer URI: tls://, tcp://, quic://, ws:// or wss:// HOST:PORT. */
+  | { kind: 'peer-uri' }
   | { kind: 'domain' }
+  | { kind: 'email' }
+  /** An absolute file path. */
   | { kind: 'path' }
+  /** A file on the controller: absolute, or under the user's home (`~/`). */
+  | { kind: 'local-path' }
+  /** The path (and query) of an HTTP request. */
+  | { kind: 'url-path' }
+  /** A network interface name or a simple pattern of them (Yggdrasil multicast). */
+  | { kind: 'iface' }
+  /** A login name (ansible_user). */
+  | { kind: 'user' }
+  /** A secret passed to ssh or sudo, never to a shell: any text on one line. */
+  | { kind: 'secret' }
   | { kind: 'list'; of: Shape; uniqueBy?: string }
   | { kind: 'object'; fields: Record<string, Field> };
 
@@ -20,7 +43,7 @@ export interface Field {
   required?: boolean;
 }
 
-const str: Shape = { kind: 'string' };
+const ident: Shape = { kind: 'ident' };
 const ip: Shape = { kind: 'ip' };
 const domain: Shape = { kind: 'domain' };
 const path: Shape = { kind: 'path' };
@@ -39,14 +62,14 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       port: opt(port),
       zone: req(domain),
       tsig_key_name: req(domain),
-      tsig_algorithm: opt(str),
+      tsig_algorithm: opt({ kind: 'enum', values: ['hmac-sha256'] }),
       tsig_key_file: opt(path),
     }),
   ),
   ingress_acme: opt(
     object({
-      directory: req({ kind: 'url' }),
-      email: req(str),
+      directory: req({ kind: 'https-url' }),
+      email: req({ kind: 'email' }),
       ca_bundle: opt(path),
       http_port: opt(port),
     }),
@@ -54,9 +77,9 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
   ingress_pki: opt(
     object({
       cert_lifetime_days: opt({ kind: 'int', min: 1, max: 825 }),
-      key_type: opt(str),
-      // controller | local_proxy (checked in settings.ts): where the CA and the renewal signer live.
-      signer: opt(str),
+      key_type: opt({ kind: 'enum', values: ['ecdsa-p256', 'rsa-2048', 'rsa-3072'] }),
+      // Where the CA and the renewal signer live.
+      signer: opt({ kind: 'enum', values: ['controller', 'local_proxy'] }),
       signer_port: opt(port),
       renew_interval_s: opt({ kind: 'int', min: 10, max: 86_400 }),
     }),
@@ -83,14 +106,14 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
   ingress_yggdrasil: opt(
     object({
       listen_port: opt(port),
-      multicast_interfaces: opt({ kind: 'list', of: str }),
-      extra_peers: opt({ kind: 'list', of: { kind: 'url' } }),
+      multicast_interfaces: opt({ kind: 'list', of: { kind: 'iface' } }),
+      extra_peers: opt({ kind: 'list', of: { kind: 'peer-uri' } }),
     }),
   ),
   ingress_wans: opt({
     kind: 'list',
     uniqueBy: 'name',
-    of: object({ name: req(str), address: req(ip), bind_address: opt(ip) }),
+    of: object({ name: req(ident), address: req(ip), bind_address: opt(ip) }),
   }),
   ingress_services: opt({
     kind: 'list',
@@ -98,7 +121,7 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
     of: object({
       domain: req(domain),
       backend: req({ kind: 'hostport' }),
-      health_path: opt(path),
+      health_path: opt({ kind: 'url-path' }),
     }),
   }),
   ingress_daemon: opt(
@@ -118,4 +141,27 @@ export const HOST_VARS_SCHEMA: Record<string, Field> = {
   // The name whose addresses the local proxy's firewall admits (default <host>.<zone>).
   ingress_dns_name: opt(domain),
   ingress_wans: GROUP_VARS_SCHEMA['ingress_wans'] as Field,
+};
+
+/**
+ * Ansible's connection variables as a stack inventory may set them; the
+ * others it knows are refused here (the stack needs none of them).
+ */
+export const CONNECTION_VARS_SCHEMA: Record<string, Field> = {
+  ansible_host: opt({ kind: 'host' }),
+  ansible_port: opt(port),
+  ansible_user: opt({ kind: 'user' }),
+  ansible_connection: opt({ kind: 'enum', values: ['ssh', 'local'] }),
+  ansible_ssh_private_key_file: opt({ kind: 'local-path' }),
+  ansible_private_key_file: opt({ kind: 'local-path' }),
+  ansible_password: opt({ kind: 'secret' }),
+  ansible_ssh_pass: opt({ kind: 'secret' }),
+  ansible_become: opt({ kind: 'bool' }),
+  ansible_become_user: opt({ kind: 'user' }),
+  ansible_become_password: opt({ kind: 'secret' }),
+  ansible_become_pass: opt({ kind: 'secret' }),
+  ansible_timeout: opt({ kind: 'int', min: 1, max: 3600 }),
+  ansible_ssh_timeout: opt({ kind: 'int', min: 1, max: 3600 }),
+  ansible_python_interpreter: opt(path),
+  ansible_group_priority: opt({ kind: 'int', min: -1000, max: 1000 }),
 };

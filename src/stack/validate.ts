@@ -1,117 +1,126 @@
-import { isIP } from 'node:net';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, Pair } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import type { SourceLocation } from '../errors.js';
 import { IngressError } from '../errors.js';
-import { ANSIBLE_YAML_OPTIONS } from '../inventory/yaml-doc.js';
+import { InventoryBuilder } from '../inventory/builder.js';
+import type { InventoryChecks, VarSite } from '../inventory/types.js';
+import { KNOWN_ANSIBLE_VARS } from '../inventory/validate.js';
+import { ANSIBLE_YAML_OPTIONS, readVarsMapping } from '../inventory/yaml-doc.js';
+import type { YamlFile } from '../inventory/yaml-doc.js';
+import { parseYamlInventory } from '../inventory/yaml-source.js';
 import type { Field, Shape } from './schema.js';
-import { GROUP_VARS_SCHEMA, HOST_VARS_SCHEMA } from './schema.js';
+import { CONNECTION_VARS_SCHEMA, GROUP_VARS_SCHEMA, HOST_VARS_SCHEMA } from './schema.js';
+import { isIdent, scalarProblem } from './value-types.js';
 
-interface Ctx {
-  file: string;
-  lineOf(node: unknown): number | undefined;
+type Step = string | number;
+
+/** One value being checked: the variable's site, the path inside it and its name for messages. */
+interface At {
+  site: VarSite;
+  path: Step[];
+  field: string;
 }
 
-const DOMAIN =
-  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
+const SECRET: Field = { shape: { kind: 'secret' } };
 
-function configError(ctx: Ctx, node: unknown, field: string, message: string): IngressError {
-  const line = ctx.lineOf(node);
-  return new IngressError('E_CONFIG', `${field} ${message}`, {
-    location: { file: ctx.file, field, ...(line === undefined ? {} : { line }) },
+function lineOf(at: At): number | undefined {
+  return at.site.lineAt?.(at.path) ?? at.site.line;
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function configError(at: At, message: string): IngressError {
+  const line = lineOf(at);
+  return new IngressError('E_CONFIG', `${at.field} ${message}`, {
+    location: { file: at.site.file, field: at.field, ...(line === undefined ? {} : { line }) },
   });
 }
 
-function keyOf(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+function inside(at: At, step: Step): At {
+  const field = typeof step === 'number' ? `${at.field}[${step}]` : `${at.field}.${step}`;
+  return { site: at.site, path: [...at.path, step], field };
 }
 
-function scalarProblem(shape: Shape, value: unknown): string | undefined {
-  const text = typeof value === 'string' ? value : undefined;
-  switch (shape.kind) {
-    case 'string':
-      return text !== undefined && text !== '' ? undefined : 'must be a non-empty string';
-    case 'bool':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= shape.min && value <= shape.max
-        ? undefined
-        : `must be a whole number from ${shape.min} to ${shape.max}`;
-    case 'ip':
-      return text !== undefined && isIP(text) !== 0 ? undefined : 'must be an IPv4 or IPv6 address';
-    case 'domain':
-      return text !== undefined && DOMAIN.test(text) ? undefined : 'must be a DNS name';
-    case 'path':
-      return text?.startsWith('/') ? undefined : 'must be an absolute path';
-    case 'url':
-      return text !== undefined && URL.canParse(text) ? undefined : 'must be a URL';
-    case 'hostport': {
-      const m = text === undefined ? null : /^(\[[0-9a-f:.]+\]|[^:[\]\s]+):(\d{1,5})$/i.exec(text);
-      const portNumber = Number(m?.[2]);
-      return m && portNumber >= 1 && portNumber <= 65535 ? undefined : 'must be HOST:PORT (IPv6 in brackets)';
-    }
-    default:
-      return 'unexpected value';
-  }
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkObject(node: unknown, fields: Record<string, Field>, field: string, ctx: Ctx): void {
-  if (!isMap(node)) throw configError(ctx, node, field, 'must be a mapping');
-  const seen = new Set<string>();
-  for (const pair of node.items) {
-    const key = keyOf(pair);
+function checkObject(value: unknown, fields: Record<string, Field>, at: At): void {
+  if (!isMapping(value)) throw configError(at, 'must be a mapping');
+  for (const [key, item] of Object.entries(value)) {
     const spec = fields[key];
-    if (!spec)
-      throw configError(
-        ctx,
-        pair.key,
-        `${field}.${key}`,
-        `unknown key (known: ${Object.keys(fields).join(', ')})`,
-      );
-    seen.add(key);
-    checkNode(pair.value, spec.shape, `${field}.${key}`, ctx);
+    if (!spec) throw configError(inside(at, key), `unknown key (known: ${Object.keys(fields).join(', ')})`);
+    checkValue(item, spec.shape, inside(at, key));
   }
   for (const [key, spec] of Object.entries(fields)) {
-    if (spec.required && !seen.has(key)) throw configError(ctx, node, `${field}.${key}`, 'is required');
+    if (spec.required && !Object.hasOwn(value, key))
+      throw configError({ ...inside(at, key), path: at.path }, 'is required');
   }
 }
 
-function checkList(node: unknown, shape: Extract<Shape, { kind: 'list' }>, field: string, ctx: Ctx): void {
-  if (!isSeq(node)) throw configError(ctx, node, field, 'must be a list');
+function checkList(value: unknown, shape: Extract<Shape, { kind: 'list' }>, at: At): void {
+  if (!Array.isArray(value)) throw configError(at, 'must be a list');
   const seen = new Map<string, number>();
-  node.items.forEach((item, index) => {
-    checkNode(item, shape.of, `${field}[${index}]`, ctx);
-    if (!shape.uniqueBy || !isMap(item)) return;
-    const value = String(item.get(shape.uniqueBy) ?? '').toLowerCase();
-    const before = seen.get(value);
+  value.forEach((item: unknown, index) => {
+    checkValue(item, shape.of, inside(at, index));
+    if (!shape.uniqueBy || !isMapping(item)) return;
+    const key = String(item[shape.uniqueBy] ?? '').toLowerCase();
+    const before = seen.get(key);
     if (before !== undefined)
       throw configError(
-        ctx,
-        item,
-        `${field}[${index}].${shape.uniqueBy}`,
-        `duplicate "${value}" (also at ${field}[${before}])`,
+        { ...inside(inside(at, index), shape.uniqueBy), path: [...at.path, index] },
+        `duplicate "${key}" (also at ${at.field}[${before}])`,
       );
-    seen.set(value, index);
+    seen.set(key, index);
   });
 }
 
-function checkNode(node: unknown, shape: Shape, field: string, ctx: Ctx): void {
-  if (shape.kind === 'object') return checkObject(node, shape.fields, field, ctx);
-  if (shape.kind === 'list') return checkList(node, shape, field, ctx);
-  const value = isScalar(node) ? node.value : undefined;
-  const problem = isScalar(node) ? scalarProblem(shape, value) : 'must be a single value';
-  if (problem) throw configError(ctx, node, field, problem);
+function checkValue(value: unknown, shape: Shape, at: At): void {
+  if (shape.kind === 'object') return checkObject(value, shape.fields, at);
+  if (shape.kind === 'list') return checkList(value, shape, at);
+  if (typeof value === 'object' && value !== null) throw configError(at, 'must be a single value');
+  const problem = scalarProblem(shape, value);
+  if (problem) throw configError(at, `${problem}, got ${shown(value)}`);
 }
 
-function parse(file: string, text: string): { root: unknown; ctx: Ctx } {
+/** Which keys a variable may have where it was set. */
+function schemaFor(site: VarSite): Record<string, Field> {
+  if (site.scope === 'host') return { ...HOST_VARS_SCHEMA, ...CONNECTION_VARS_SCHEMA };
+  if (site.varsFile) return { ...GROUP_VARS_SCHEMA, ...CONNECTION_VARS_SCHEMA };
+  return { ...GROUP_VARS_SCHEMA, ...HOST_VARS_SCHEMA, ...CONNECTION_VARS_SCHEMA };
+}
+
+/** One stack variable with where it was set: a known key with a value of its precise type. */
+export function checkStackVariable(name: string, value: unknown, site: VarSite): void {
+  const at: At = { site, path: [], field: site.field ?? name };
+  // Other connection variables the runner knows are only ever passed to ssh or sudo.
+  const spec = schemaFor(site)[name] ?? (KNOWN_ANSIBLE_VARS.includes(name) ? SECRET : undefined);
+  if (!spec) throw configError({ ...at, site: { ...site, lineAt: () => site.line } }, 'unknown key');
+  checkValue(value, spec.shape, at);
+}
+
+/** An inventory host name becomes a certificate name, a file name and a shell word: an identifier only. */
+export function checkStackHostName(name: string, where: SourceLocation): void {
+  if (isIdent(name)) return;
+  const field = where.field ?? name;
+  throw new IngressError(
+    'E_CONFIG',
+    `host name ${shown(name)} must be a lower-case name of letters, digits and "-" (at most 63)`,
+    { location: { ...where, field } },
+  );
+}
+
+/** The checks `ingress up` runs on every variable and host name while the inventory loads. */
+export function stackChecks(): InventoryChecks {
+  return { variable: checkStackVariable, host: checkStackHostName };
+}
+
+function parseYaml(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter });
-  const ctx: Ctx = {
-    file,
-    lineOf: (node) => {
-      const range = (node as Node | null | undefined)?.range;
-      return range ? lineCounter.linePos(range[0]).line : undefined;
-    },
-  };
   const first = doc.errors[0];
   if (first) {
     throw new IngressError('E_CONFIG', `YAML syntax error: ${first.message.split('\n')[0]}`, {
@@ -119,44 +128,22 @@ function parse(file: string, text: string): { root: unknown; ctx: Ctx } {
       location: { file, ...(first.linePos?.[0] ? { line: first.linePos[0].line } : {}) },
     });
   }
-  return { root: doc.contents, ctx };
+  const lineOfNode = (node: unknown): number | undefined => {
+    const range = (node as Node | null | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  return { file, doc, lineOf: lineOfNode };
 }
 
-function checkVars(node: unknown, schema: Record<string, Field>, prefix: string, ctx: Ctx): void {
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return;
-  if (!isMap(node)) throw configError(ctx, node, prefix || '(top)', 'must be a mapping of variables');
-  for (const pair of node.items) {
-    const key = keyOf(pair);
-    if (key.startsWith('ansible_')) continue;
-    const spec = schema[key];
-    const field = prefix ? `${prefix}.${key}` : key;
-    if (!spec) throw configError(ctx, pair.key, field, 'unknown key');
-    checkNode(pair.value, spec.shape, field, ctx);
-  }
-}
-
-/** A group_vars file: every key must be one the stack knows, with a value of the right shape. */
+/** A group_vars file: every key must be one the stack knows, with a value of the right type. */
 export function validateGroupVarsText(file: string, text: string): void {
-  const { root, ctx } = parse(file, text);
-  checkVars(root, GROUP_VARS_SCHEMA, '', ctx);
-}
-
-function walkGroup(node: unknown, path: string, ctx: Ctx): void {
-  if (!isMap(node)) return;
-  const hosts = node.get('hosts', true);
-  if (isMap(hosts)) {
-    for (const pair of hosts.items)
-      checkVars(pair.value, HOST_VARS_SCHEMA, `${path}.hosts.${keyOf(pair)}`, ctx);
+  for (const { name, value, line, lineAt } of readVarsMapping(parseYaml(file, text))) {
+    const site: VarSite = { file, field: name, scope: 'group', varsFile: true, lineAt };
+    checkStackVariable(name, value, line === undefined ? site : { ...site, line });
   }
-  checkVars(node.get('vars', true), { ...GROUP_VARS_SCHEMA, ...HOST_VARS_SCHEMA }, `${path}.vars`, ctx);
-  const children = node.get('children', true);
-  if (isMap(children))
-    for (const pair of children.items) walkGroup(pair.value, `${path}.children.${keyOf(pair)}`, ctx);
 }
 
-/** A YAML inventory file: the stack's variables on hosts and groups. */
+/** A YAML inventory file: its host names and the stack's variables on hosts and groups. */
 export function validateHostsText(file: string, text: string): void {
-  const { root, ctx } = parse(file, text);
-  if (!isMap(root)) return;
-  for (const pair of root.items) walkGroup(pair.value, keyOf(pair), ctx);
+  parseYamlInventory(file, text, new InventoryBuilder([file], stackChecks()));
 }

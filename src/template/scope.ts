@@ -13,6 +13,8 @@ interface LazyVars {
   /** Names being resolved now, outermost first: a repeat is a cycle. */
   readonly resolving: string[];
   readonly annotated: WeakSet<object>;
+  /** Host data (an Unsafe value) was read during this render. */
+  tainted: boolean;
   base?: VarScope;
 }
 
@@ -30,7 +32,14 @@ export class VarScope {
   ) {}
 
   static create(vars: Record<string, unknown>, resolve: ValueResolver): VarScope {
-    const lazy: LazyVars = { vars, resolve, cache: new Map(), resolving: [], annotated: new WeakSet() };
+    const lazy: LazyVars = {
+      vars,
+      resolve,
+      cache: new Map(),
+      resolving: [],
+      annotated: new WeakSet(),
+      tainted: false,
+    };
     const base = new VarScope(lazy, undefined);
     lazy.base = base;
     return base;
@@ -44,6 +53,15 @@ export class VarScope {
   /** A scope over the same vars with no template-local names. */
   fresh(): VarScope {
     return this.lazy.base ?? this;
+  }
+
+  /** Records that host data went into what is being rendered. */
+  markTainted(): void {
+    this.lazy.tainted = true;
+  }
+
+  get tainted(): boolean {
+    return this.lazy.tainted;
   }
 
   has(name: string): boolean {

@@ -5,6 +5,7 @@ import { isPlainObject, pyTruthy } from './python.js';
 import { LazyContext } from './runtime.js';
 import { VarScope } from './scope.js';
 import { templateError } from './template-error.js';
+import { Unsafe, markUnsafe } from './unsafe.js';
 import type { Templar } from './types.js';
 import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
 
@@ -104,6 +105,10 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
   }
 
   function valueIn(value: unknown, scope: VarScope): unknown {
+    if (value instanceof Unsafe) {
+      scope.markTainted();
+      return value.value;
+    }
     if (typeof value === 'string') {
       if (!TEMPLATE_MARK.test(value)) return value;
       const single = SINGLE_EXPRESSION.exec(value);
@@ -119,17 +124,20 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
     return value;
   }
 
-  function conditionIn(condition: unknown, scope: VarScope): boolean {
+  function conditionIn(condition: unknown, vars: Record<string, unknown>): boolean {
     if (condition === null || condition === undefined) return true;
     if (typeof condition === 'boolean') return condition;
-    if (Array.isArray(condition)) return condition.every((c) => conditionIn(c, scope));
+    if (Array.isArray(condition)) return condition.every((c) => conditionIn(c, vars));
     if (typeof condition !== 'string') return pyTruthy(condition);
     const literal = LITERAL_CONDITIONS.get(condition.trim().toLowerCase());
     if (literal !== undefined) return literal;
+    // Each condition has its own scope, so host data read by one taints only that one.
+    const scope = scopeFor(vars);
     try {
       // A templated condition is rendered first, then read as an expression, as Ansible does.
       const expression = TEMPLATE_MARK.test(condition) ? valueIn(condition, scope) : condition;
-      if (typeof expression !== 'string') return conditionTruth(expression);
+      // Host data is never read as an expression, only for its truth.
+      if (typeof expression !== 'string' || scope.tainted) return conditionTruth(expression);
       const asWord = LITERAL_CONDITIONS.get(expression.trim().toLowerCase());
       if (asWord !== undefined || expression.trim() === '') return asWord ?? false;
       return conditionTruth(evaluateIn(expression, scope, condition));
@@ -147,7 +155,12 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
       return renderIn(body, scopeFor(vars), sourceName, syntax);
     },
     renderValue: (value, vars) => valueIn(value, scopeFor(vars)),
+    renderData(value, vars) {
+      const scope = scopeFor(vars);
+      const rendered = valueIn(value, scope);
+      return scope.tainted ? markUnsafe(rendered) : rendered;
+    },
     evaluate: (expression, vars) => evaluateIn(expression, scopeFor(vars)),
-    isTrue: (condition, vars) => conditionIn(condition, scopeFor(vars)),
+    isTrue: (condition, vars) => conditionIn(condition, vars),
   };
 }

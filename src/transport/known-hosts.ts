@@ -40,9 +40,10 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return entries;
 }
 
-/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise, lower-cased as ssh does. */
 export function knownHostsName(address: string, port: number): string {
-  return port === 22 ? address : `[${address}]:${port}`;
+  const host = address.toLowerCase();
+  return port === 22 ? host : `[${host}]:${port}`;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -56,7 +57,9 @@ function globToRegExp(pattern: string): RegExp {
 function hashedMatch(field: string, name: string): boolean {
   const [, kind, salt, hash] = field.split('|');
   if (kind !== '1' || salt === undefined || hash === undefined) return false;
-  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+  // OpenSSH hashes the lower-cased name: hashing it as given would call a
+  // mixed-case host unknown, and --accept-new-host-keys would trust any key.
+  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name.toLowerCase()).digest('base64');
   return digest === hash;
 }
 
@@ -118,5 +121,5 @@ export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[]
 
 /** The line appended when a new host key is accepted. */
 export function knownHostsLine(name: string, blob: Buffer): string {
-  return `${name} ${keyTypeOf(blob)} ${blob.toString('base64')}`;
+  return `${name.toLowerCase()} ${keyTypeOf(blob)} ${blob.toString('base64')}`;
 }

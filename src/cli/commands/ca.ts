@@ -42,7 +42,10 @@ function parseUsage(value: string): Usage {
 
 function withLocation(command: Command): Command {
   return command
-    .option('--state-dir <dir>', 'PKI state folder (default: <inventory dir>/.ingress-state/pki)')
+    .option(
+      '--state-dir <dir>',
+      'PKI state folder (default: .ingress-state/pki in a folder inventory, beside a file one)',
+    )
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, []);
 }
 

@@ -23,7 +23,10 @@ export function registerUpCommand(program: Command, setExitCode: (code: number) 
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('--accept-new-host-keys', 'trust and record host keys not yet in known_hosts')
     .option('--known-hosts <file>', 'known_hosts file to check host keys against')
-    .option('--state-dir <dir>', 'PKI state folder (default: <inventory dir>/.ingress-state/pki)')
+    .option(
+      '--state-dir <dir>',
+      'PKI state folder (default: .ingress-state/pki in a folder inventory, beside a file one)',
+    )
     .action(async (flags: UpFlags) => {
       const result = await up({
         inventories: flags.inventory,

@@ -41,6 +41,7 @@ describe('daemon config', () => {
       publishedNames: ['www.example.org'],
       minTtlS: 30,
       maxTtlS: 300,
+      maxAddressesPerName: 16,
     });
     expect(config.listen).toEqual({ hosts: ['200:abcd::1'], port: 9105 });
   });

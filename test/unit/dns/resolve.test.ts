@@ -45,12 +45,13 @@ describe('interpretAnswer', () => {
     });
   });
 
-  it('follows a CNAME to the addresses of its target', () => {
+  it('counts only records owned by the asked name, not a CNAME target or a stray record', () => {
     const r = response(0, [
       { name: 'www.zone.test', type: 'CNAME', ttl: 300, data: 'edge.zone.test' },
       { name: 'edge.zone.test', type: 'A', ttl: 45, data: '192.0.2.9' },
+      { name: 'WWW.zone.test.', type: 'A', ttl: 60, data: '192.0.2.1' },
     ]);
-    expect(interpretAnswer(r, 'www.zone.test', 'A')).toMatchObject({ addresses: ['192.0.2.9'], ttlS: 45 });
+    expect(interpretAnswer(r, 'www.zone.test', 'A')).toMatchObject({ addresses: ['192.0.2.1'], ttlS: 60 });
   });
 
   it('reports NODATA as empty with the negative TTL min(SOA TTL, SOA minimum)', () => {

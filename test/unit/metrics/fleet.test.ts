@@ -43,6 +43,15 @@ describe('the fleet table of `ingress status`', () => {
     });
   });
 
+  it('says when the allow-set is kept because a DNS answer was refused', () => {
+    const s = new Scenario(loadConfig('local.yml'));
+    s.at(1, { type: 'dns-observed', ok: false, names: ['ingress-1.nodes.example.org'], error: 'spoofed' });
+    const [row] = fleetRows([{ host: 'home', status: buildStatus(s.state, 1) }]);
+    expect(row?.allowSet).toBe(
+      '- (kept: DNS answer for ingress-1.nodes.example.org refused, read-failed: spoofed)',
+    );
+  });
+
   it('pads columns to the widest cell and reports unreachable hosts with the reason', () => {
     const text = formatFleetTable(
       fleetRows([

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatus, parsePeerStatus } from '../../../src/metrics/status.js';
-import { startStatusServer } from '../../../src/daemon/http.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startStatusServer, statusHandler } from '../../../src/daemon/http.js';
 import { createDaemonMetrics } from '../../../src/metrics/registry.js';
 import { loadConfig, Scenario } from '../daemon/harness.js';
 
@@ -71,6 +73,27 @@ describe('status snapshot', () => {
         metrics: async () => '',
       }),
     ).rejects.toThrow(/loopback or mesh/);
+  });
+
+  it('shows the mesh only what peers vote on: no metrics, records, paths or timeline', async () => {
+    const s = new Scenario(loadConfig('local.yml'));
+    const metrics = createDaemonMetrics();
+    const options = {
+      listen: { hosts: [], port: 0 },
+      status: () => buildStatus(s.state, 0),
+      metrics: () => metrics.text(),
+    };
+    const server = createServer(statusHandler(options, 'peer'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const doc = (await (await fetch(`${base}/status`)).json()) as Record<string, unknown>;
+      expect(Object.keys(doc).sort()).toEqual(['allowSet', 'deadPeers', 'node', 'serving']);
+      expect(parsePeerStatus(doc)).not.toBeNull();
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('serves on every loopback address and keeps retrying a mesh address that is not up yet', async () => {

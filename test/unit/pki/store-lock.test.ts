@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initCa } from '../../../src/pki/ca.js';
@@ -68,5 +68,17 @@ describe('state store', () => {
       '/srv/site/inventories/.ingress-state/pki',
     );
     expect(resolveStateDir({ stateDir: 'x', inventoryPath: '/a/b.yml', cwd: '/w' })).toBe('/w/x');
+  });
+
+  it('puts the state folder inside a folder inventory, so two sites never share a CA', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ingress-sites-'));
+    await mkdir(join(root, 'site-a'));
+    await mkdir(join(root, 'site-b'));
+    const a = resolveStateDir({ inventoryPath: join(root, 'site-a') });
+    const b = resolveStateDir({ inventoryPath: 'site-b', cwd: root });
+    expect(a).toBe(join(root, 'site-a', '.ingress-state', 'pki'));
+    expect(b).toBe(join(root, 'site-b', '.ingress-state', 'pki'));
+    expect(a).not.toBe(b);
+    await rm(root, { recursive: true });
   });
 });

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { IngressError } from '../../../src/errors.js';
 import type { Templar } from '../../../src/template/types.js';
+import { stripUnsafe } from '../../../src/template/unsafe.js';
 
 /**
  * A small Jinja2 stand-in on nunjucks for the runner's unit tests: undefined
@@ -47,11 +48,15 @@ function isTrue(condition: unknown, vars: Record<string, unknown>): boolean {
   return Boolean(condition);
 }
 
+/** The fake ignores the host-data marks the runner puts on registered results and facts. */
+const plain = (vars: Record<string, unknown>) => stripUnsafe(vars) as Record<string, unknown>;
+
 export function fakeTemplar(): Templar {
   return {
-    renderText: (source, vars) => render(source, vars),
-    renderValue,
-    evaluate,
-    isTrue,
+    renderText: (source, vars) => render(source, plain(vars)),
+    renderValue: (value, vars) => renderValue(value, plain(vars)),
+    renderData: (value, vars) => renderValue(value, plain(vars)),
+    evaluate: (expression, vars) => evaluate(expression, plain(vars)),
+    isTrue: (condition, vars) => isTrue(condition, plain(vars)),
   };
 }

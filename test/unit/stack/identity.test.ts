@@ -3,17 +3,15 @@ import type { HostEvent, HostStats, RunSink } from '../../../src/runner/output-t
 import { identityCapture, IDENTITY_TASK, parseIdentity, PENDING } from '../../../src/stack/identity.js';
 
 const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----';
-const key = 'a'.repeat(64);
-const line = JSON.stringify({
-  ygg_address: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd',
-  ygg_public_key: key,
-  csr,
-});
+// A pair from a real yggdrasil binary (test/fixtures/stack/yggdrasil-addresses.json).
+const key = '8dc5a98f36579057b45bfba6100ce70fdab7922f6cc3261a5faa1299a2a82c5f';
+const address = '200:e474:ace1:9350:df50:9748:8b3:dfe6';
+const line = JSON.stringify({ ygg_address: address, ygg_public_key: key, csr });
 
 describe('parseIdentity', () => {
   it('reads the Yggdrasil address, public key and the CSR', () => {
     expect(parseIdentity('n1', `${line}\n`)).toEqual({
-      yggAddress: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd',
+      yggAddress: address,
       yggPublicKey: key,
       csrPem: csr,
     });
@@ -25,20 +23,60 @@ describe('parseIdentity', () => {
 
   it('names the host when the report is unusable', () => {
     expect(() => parseIdentity('n1', 'oops')).toThrow(/n1: the identity report is not JSON/);
-    expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: '10.0.0.1', csr }))).toThrow(
-      /n1: no Yggdrasil/,
-    );
     expect(() =>
-      parseIdentity('n1', JSON.stringify({ ygg_address: '200::1', ygg_public_key: key, csr: 'x' })),
+      parseIdentity('n1', JSON.stringify({ ygg_address: '10.0.0.1', ygg_public_key: key, csr })),
+    ).toThrow(/n1: reports a malformed Yggdrasil address/);
+    expect(() =>
+      parseIdentity('n1', JSON.stringify({ ygg_address: address, ygg_public_key: key, csr: 'x' })),
     ).toThrow(/n1: no CSR/);
-    // Outside Yggdrasil's 200::/7, or a key of another form (a template, a newline), is refused.
+    // Outside Yggdrasil's 200::/7, no key, or a key of another form (a template, a newline), is refused.
     expect(() =>
       parseIdentity('n1', JSON.stringify({ ygg_address: 'fd00::1', ygg_public_key: key, csr })),
-    ).toThrow(/n1: no Yggdrasil address/);
-    for (const bad of ["{{ lookup('env','HOME') }}", `${key}\n`, key.toUpperCase(), key.slice(1)])
+    ).toThrow(/n1: reports a malformed Yggdrasil address/);
+    expect(() => parseIdentity('n1', JSON.stringify({ ygg_address: address, csr }))).toThrow(
+      /n1: reports a malformed Yggdrasil public key/,
+    );
+    for (const bad of [
+      "{{ lookup('env','HOME') }}",
+      `${key}
+`,
+      key.toUpperCase(),
+      key.slice(1),
+    ])
       expect(() =>
-        parseIdentity('n1', JSON.stringify({ ygg_address: '200::1', ygg_public_key: bad, csr })),
-      ).toThrow(/n1: no Yggdrasil public key/);
+        parseIdentity('n1', JSON.stringify({ ygg_address: address, ygg_public_key: bad, csr })),
+      ).toThrow(/n1: reports a malformed Yggdrasil public key/);
+  });
+});
+
+describe('parseIdentity with the node public key', () => {
+  const key = '8dc5a98f36579057b45bfba6100ce70fdab7922f6cc3261a5faa1299a2a82c5f';
+  const derived = '200:e474:ace1:9350:df50:9748:8b3:dfe6';
+  const report = (fields: Record<string, unknown>) => JSON.stringify({ csr, ...fields });
+
+  it('derives the address from the key, and accepts a report that agrees', () => {
+    const parsed = (fields: Record<string, unknown>): string => {
+      const identity = parseIdentity('n1', report(fields));
+      if (identity === PENDING) throw new Error('pending');
+      return identity.yggAddress;
+    };
+    expect(parsed({ ygg_public_key: key })).toBe(derived);
+    expect(parsed({ ygg_public_key: key, ygg_address: derived })).toBe(derived);
+  });
+
+  it('refuses a node whose reported address disagrees with its key, naming it', () => {
+    expect(() =>
+      parseIdentity(
+        'ingress-1',
+        report({ ygg_public_key: key, ygg_address: '200:bab7:1237:6fa5:163f:91a9:f73:4cfd' }),
+      ),
+    ).toThrow(/ingress-1: reports Yggdrasil address 200:bab7:.*, but its public key gives 200:e474:/);
+  });
+
+  it('refuses a malformed key, naming the node', () => {
+    expect(() => parseIdentity('ingress-2', report({ ygg_public_key: "{{ lookup('env','X') }}" }))).toThrow(
+      /ingress-2: reports a malformed Yggdrasil public key/,
+    );
   });
 });
 

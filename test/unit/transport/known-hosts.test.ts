@@ -52,6 +52,14 @@ describe('host matching', () => {
     expect(hostMatches('[192.0.2.10]:2222', '192.0.2.10')).toBe(false);
   });
 
+  it('lower-cases a name before hashing, as OpenSSH does', () => {
+    expect(hostMatches(hashed[0]!.hosts, 'Hashed.Example.COM')).toBe(true);
+    expect(hostMatches(hashed[1]!.hosts, '[HASHED.example.com]:2200')).toBe(true);
+    expect(checkHostKey(hashed, 'HASHED.EXAMPLE.COM', blob('k1'))).toEqual({ kind: 'trusted', line: 1 });
+    expect(checkHostKey(hashed, 'HASHED.EXAMPLE.COM', blob('k2')).kind).toBe('changed');
+    expect(knownHostsName('Edge.Example.NET', 2200)).toBe('[edge.example.net]:2200');
+  });
+
   it('matches entries hashed by ssh-keygen -H, port included', () => {
     expect(hostMatches(hashed[0]!.hosts, 'hashed.example.com')).toBe(true);
     expect(hostMatches(hashed[0]!.hosts, 'other.example.com')).toBe(false);
