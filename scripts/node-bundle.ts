@@ -1,4 +1,4 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,12 +53,15 @@ export async function bundleNodeEntry(name: NodeEntryName, outFile: string): Pro
   await rename(partial, outFile);
 }
 
-/** `npm run build`'s second half: the node program into dist/node/, shipped in the package. */
-function buildShipped(): Promise<void> {
-  return bundleNodeEntry(
-    'ingress-node.js',
-    fileURLToPath(new URL('../dist/node/ingress-node.js', import.meta.url)),
-  );
+/**
+ * `npm run build`'s second half: the node program into dist/node/, shipped in the package.
+ * The package is ESM ("type": "module"); a package.json beside the bundle says it is
+ * CommonJS, so it also runs in place (on the nodes it sits in a folder of its own).
+ */
+async function buildShipped(): Promise<void> {
+  const outDir = fileURLToPath(new URL('../dist/node/', import.meta.url));
+  await bundleNodeEntry('ingress-node.js', `${outDir}ingress-node.js`);
+  await writeFile(`${outDir}package.json`, '{ "type": "commonjs" }\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
