@@ -1,7 +1,8 @@
-// The one program the nodes run (Debian 12's Node 18): bundled by src/stack/node-bundle.ts
-// and installed by `ingress up` as /usr/local/lib/ingress/ingress-node.js. Commander 14
-// declares node>=20 but runs on 18.19+ (the auto-renew test runs it there), so the CLI's
-// own command modules are reused instead of a second argument parser.
+// The one program the nodes run (Debian 12's Node 18): bundled by `npm run build`
+// (scripts/node-bundle.ts), shipped in the package and installed by `ingress up` as
+// /usr/local/lib/ingress/ingress-node.js. Commander 14 declares node>=20 but runs on
+// 18.19+ (the auto-renew test runs it there), so the CLI's own command modules are
+// reused instead of a second argument parser.
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, formatError } from '../errors.js';
 import { registerCaCommand } from './commands/ca.js';

@@ -1,6 +1,7 @@
-// The daemon's own entry point, bundled by bundle.ts for the nodes' Node.js 18 (the CLI needs 20).
+// The daemon alone, for the nodes' Node.js 18: scripts/node-bundle.ts bundles it for tests.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { runUntilStopped } from '../cli/stop-signals.js';
 import { IngressError, formatError } from '../errors.js';
 import { startDaemon } from './main.js';
 
@@ -9,11 +10,7 @@ async function run(argv: string[]): Promise<void> {
   if (!values.config) throw new IngressError('E_USAGE', 'usage: ingress-daemon --config FILE');
   const logger = pino();
   const daemon = await startDaemon(values.config, logger);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => void daemon.stop().then(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await runUntilStopped(() => daemon.stop());
 }
 
 run(process.argv.slice(2)).then(

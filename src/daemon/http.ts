@@ -115,7 +115,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     closed = true;
     timers.forEach((timer) => clearTimeout(timer));
     await Promise.all(
-      [...servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      [...servers.values()].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            // Node 18 (the nodes' runtime) keeps idle keep-alive connections open through close().
+            s.closeAllConnections();
+          }),
+      ),
     );
     servers.clear();
   }

@@ -15,6 +15,16 @@ import { createDaemonRunner } from './runner.js';
 /** How often the reducer gets a tick; each timer in the state decides whether it is due. */
 const TICK_MS = 100;
 
+/** How long a stop waits for effects already running (a probe, a DNS read) before letting go. */
+export const STOP_IDLE_MS = 500;
+
+/** Waits for `work`, but no longer than `ms`: a stop must not hang on a slow probe. */
+export function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work.catch(() => undefined), limit]).finally(() => clearTimeout(timer));
+}
+
 export interface RunningDaemon {
   stop(): Promise<void>;
 }
@@ -55,8 +65,9 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
   return {
     stop: async () => {
       clearInterval(timer);
+      runner.stop();
       await server.close();
-      await runner.idle();
+      await settleWithin(runner.idle(), STOP_IDLE_MS);
     },
   };
 }

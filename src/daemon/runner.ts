@@ -17,6 +17,11 @@ export interface DaemonRunner {
   state(): DaemonState;
   /** Resolves once no effect is running and no event is queued (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Shutdown: events are dropped from now on, so no new effect starts (no DNS update or
+   * firewall change on the way out); effects already running finish on their own.
+   */
+  stop(): void;
 }
 
 /**
@@ -30,6 +35,7 @@ export function createDaemonRunner(options: DaemonRunnerOptions): DaemonRunner {
   const queue: DaemonEvent[] = [];
   const running = new Set<Promise<void>>();
   let draining = false;
+  let stopped = false;
 
   const start = (promise: Promise<DaemonEvent[]>): void => {
     const tracked = promise.then((events) => events.forEach(submit)).finally(() => running.delete(tracked));
@@ -39,7 +45,7 @@ export function createDaemonRunner(options: DaemonRunnerOptions): DaemonRunner {
   function drain(): void {
     if (draining) return;
     draining = true;
-    for (let event = queue.shift(); event !== undefined; event = queue.shift()) {
+    for (let event = queue.shift(); event !== undefined && !stopped; event = queue.shift()) {
       const result = step(state, event, now());
       state = result.state;
       for (const effect of result.effects) start(runEffect(effect, ports, config));
@@ -48,6 +54,7 @@ export function createDaemonRunner(options: DaemonRunnerOptions): DaemonRunner {
   }
 
   function submit(event: DaemonEvent): void {
+    if (stopped) return;
     queue.push(event);
     drain();
   }
@@ -57,6 +64,10 @@ export function createDaemonRunner(options: DaemonRunnerOptions): DaemonRunner {
     state: () => state,
     idle: async () => {
       while (running.size > 0) await Promise.all([...running]);
+    },
+    stop: () => {
+      stopped = true;
+      queue.length = 0;
     },
   };
 }

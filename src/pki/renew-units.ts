@@ -20,6 +20,12 @@ export interface RenderedUnit {
   text: string;
 }
 
+/**
+ * The programs exit within 2 s of SIGTERM (src/cli/stop-signals.ts); systemd's default of
+ * 90 s would only ever matter for a wedged process, and would hold up a restart that long.
+ */
+export const STOP_TIMEOUT_SEC = 5;
+
 const execLine = (words: readonly string[]): string => words.map((w) => quote(w)).join(' ');
 
 export function renderRenewUnits(input: RenewUnitsInput): RenderedUnit[] {
@@ -32,6 +38,7 @@ export function renderRenewUnits(input: RenewUnitsInput): RenderedUnit[] {
     '[Service]',
     'Type=oneshot',
     `ExecStart=${execLine([...input.ingress, 'pki', 'renew', '--config', input.configFile])}`,
+    `TimeoutStopSec=${STOP_TIMEOUT_SEC}s`,
     'UMask=0077',
     '',
   ].join('\n');
@@ -74,6 +81,7 @@ export function renderSignerUnit(input: SignerUnitInput): RenderedUnit {
     `ExecStart=${execLine([...args, ...(input.extraArgs ?? [])])}`,
     'Restart=on-failure',
     'RestartSec=2s',
+    `TimeoutStopSec=${STOP_TIMEOUT_SEC}s`,
     'UMask=0077',
     '',
     '[Install]',

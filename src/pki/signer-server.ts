@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { IngressError } from '../errors.js';
 import { signCsr } from './issue.js';
@@ -186,6 +186,12 @@ export async function startSigner(options: SignerOptions): Promise<RunningSigner
   };
   const timer = setInterval(() => void refresh(), options.refreshMs ?? 10_000);
   timer.unref();
+  // closeAllConnections() only sees HTTP connections; one still in its TLS handshake would hold close().
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -195,8 +201,9 @@ export async function startSigner(options: SignerOptions): Promise<RunningSigner
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
+        sockets.forEach((socket) => socket.destroy());
       }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runUntilStopped } from '../cli/stop-signals.js';
 import { IngressError } from '../errors.js';
 import type { NodeCertRequest } from './certs.js';
 
@@ -36,11 +37,7 @@ export function registerNodeDaemonCommand(program: Command, _setExitCode: SetExi
       }
       const [{ startDaemon }, { pino }] = await Promise.all([import('../daemon/main.js'), import('pino')]);
       const daemon = await startDaemon(options.config, pino());
-      await new Promise<void>((resolve) => {
-        const stop = (): void => void daemon.stop().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await runUntilStopped(() => daemon.stop());
     });
 }
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/patterns.js';
@@ -23,7 +20,7 @@ import { identityCapture, PENDING } from './identity.js';
 import { validateStackConfig } from './load.js';
 import { stackNodes } from './model.js';
 import type { StackNode } from './model.js';
-import { buildNodeBundle } from './node-bundle.js';
+import { nodeBundleFile } from './node-bundle.js';
 import { createProgress, type Progress, type ProgressOut } from './progress.js';
 import { pkiSettings } from './settings.js';
 import { reportedIdentities, upCertificates } from './up-pki.js';
@@ -206,16 +203,12 @@ export async function up(options: UpOptions): Promise<UpResult> {
     diff: Boolean(options.diff),
   });
   const progress = createProgress(out);
-  const workDir = await mkdtemp(join(tmpdir(), 'ingress-up-'));
+  const bundle = await nodeBundleFile();
   const pool = new TransportPool();
   try {
-    const bundle = join(workDir, 'ingress-node.js');
-    progress.step('building the node program');
-    await buildNodeBundle(bundle);
     return await converge({ options, stack, progress, text, pool, bundle });
   } finally {
     progress.stop();
     await pool.closeAll();
-    await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runUntilStopped } from '../stop-signals.js';
 import type { SetExitCode } from './index.js';
 
 /** `ingress daemon --config FILE`: the resident health daemon, run by systemd on every node. */
@@ -13,10 +14,6 @@ export function registerDaemonCommand(program: Command, _setExitCode: SetExitCod
       // Loaded lazily so the other commands do not pay for the daemon's dependencies.
       const { startDaemon } = await import('../../daemon/main.js');
       const daemon = await startDaemon(options.config);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => void daemon.stop().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await runUntilStopped(() => daemon.stop());
     });
 }

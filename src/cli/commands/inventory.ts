@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { IngressError } from '../../errors.js';
-import { listHostVars, toAnsibleGraph, toAnsibleListJson } from '../../inventory/list.js';
-import { loadInventory } from '../../inventory/load.js';
 
 interface InventoryOptions {
   inventory: string[];
@@ -30,6 +28,10 @@ export function registerInventoryCommand(program: Command, setExitCode: (code: n
       if (modes !== 1) throw new IngressError('E_USAGE', 'use exactly one of --list, --host NAME, --graph');
       if (options.inventory.length === 0)
         throw new IngressError('E_USAGE', 'give at least one inventory with -i PATH');
+      const [{ loadInventory }, { listHostVars, toAnsibleGraph, toAnsibleListJson }] = await Promise.all([
+        import('../../inventory/load.js'),
+        import('../../inventory/list.js'),
+      ]);
       const inventory = await loadInventory(options.inventory);
       const varsOptions = options.playbookDir === undefined ? {} : { playbookDir: options.playbookDir };
       if (options.list) {

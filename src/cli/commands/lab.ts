@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { labDown, labExec, labFailHeal, labStatus, type LabOut } from '../../lab/lab-cli-actions.js';
+import type * as LabActions from '../../lab/lab-cli-actions.js';
+import type { LabOut } from '../../lab/lab-cli-actions.js';
 import { LAB_PARTS, parseLabBase, parseLabPart } from '../../lab/lab-cli-parts.js';
-import { labUp } from '../../lab/lab-cli-up.js';
-import { labDebian, parseDebian } from '../../lab/image.js';
 import { DEFAULT_LAB_DIR } from '../../lab/lab-state.js';
 import { STACK_HOSTS } from '../../lab/topology.js';
 import type { SetExitCode } from './index.js';
@@ -15,6 +14,8 @@ const out: LabOut = { stdout: process.stdout, stderr: process.stderr };
 const defaultDir = (): string => process.env.INGRESS_LAB_DIR ?? DEFAULT_LAB_DIR;
 const DIR_HELP = 'lab state folder (default: $INGRESS_LAB_DIR or ./.lab)';
 const seconds = (text: string): number => Number(text) * 1000;
+// Docker's client (testcontainers) loads only when a lab command runs.
+const actions = (): Promise<typeof LabActions> => import('../../lab/lab-cli-actions.js');
 
 function registerFailHeal(lab: Command, setExitCode: SetExitCode, broken: boolean): void {
   const verb = broken ? 'fail' : 'heal';
@@ -28,7 +29,9 @@ function registerFailHeal(lab: Command, setExitCode: SetExitCode, broken: boolea
     .action(async (name: string, flags: DirFlags & { wait: string }) => {
       const part = parseLabPart(name);
       const settleTimeoutMs = seconds(flags.wait);
-      setExitCode(await labFailHeal({ dir: flags.dir, part, broken, settleTimeoutMs }, out));
+      setExitCode(
+        await (await actions()).labFailHeal({ dir: flags.dir, part, broken, settleTimeoutMs }, out),
+      );
     });
 }
 
@@ -51,6 +54,7 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
     )
     .action(async (flags: DirFlags & { base: string; wait: string; debian?: string }) => {
       const base = parseLabBase(flags.base);
+      const { labDebian, parseDebian } = await import('../../lab/image.js');
       const debian = flags.debian === undefined ? labDebian() : parseDebian(flags.debian, '--debian');
       const options = {
         dir: flags.dir,
@@ -59,6 +63,7 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
         cwd: process.cwd(),
         healthTimeoutMs: seconds(flags.wait),
       };
+      const { labUp } = await import('../../lab/lab-cli-up.js');
       setExitCode(await labUp(options, out));
     });
   registerFailHeal(lab, setExitCode, true);
@@ -69,7 +74,11 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
     .option('--dir <path>', DIR_HELP, defaultDir())
     .option('--json', 'nodes, roles, addresses, service domains and ingress addresses as JSON')
     .action(async (flags: DirFlags & { json?: boolean }) => {
-      setExitCode(await labStatus({ dir: flags.dir, json: Boolean(flags.json), cwd: process.cwd() }, out));
+      setExitCode(
+        await (
+          await actions()
+        ).labStatus({ dir: flags.dir, json: Boolean(flags.json), cwd: process.cwd() }, out),
+      );
     });
   lab
     .command('exec <node> [command...]')
@@ -79,13 +88,13 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
     .action(async (node: string, command: string[], flags: DirFlags) => {
       // Options pass through after NODE, so a `--` there arrives as a word: it only separates.
       const argv = command[0] === '--' ? command.slice(1) : command;
-      setExitCode(await labExec(flags.dir, node, argv, out));
+      setExitCode(await (await actions()).labExec(flags.dir, node, argv, out));
     });
   lab
     .command('down')
     .description('remove every container and network of the lab, and its folder')
     .option('--dir <path>', DIR_HELP, defaultDir())
     .action(async (flags: DirFlags) => {
-      setExitCode(await labDown(flags.dir, out));
+      setExitCode(await (await actions()).labDown(flags.dir, out));
     });
 }

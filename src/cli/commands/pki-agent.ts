@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { IngressError } from '../../errors.js';
 import { NODE_PKI_PATHS } from '../../haproxy/mtls-config.js';
 import type { RateLimit } from '../../pki/renew-policy.js';
+import { runUntilStopped, stopOnSignal } from '../stop-signals.js';
 import type { SetExitCode } from './index.js';
 
 /**
@@ -82,11 +83,7 @@ function registerSigner(pki: Command): void {
         log,
       });
       log.info({ event: 'listening', listen: o.listen, port: signer.port }, 'signer listening');
-      await new Promise<void>((resolve) => {
-        const stop = (): void => void signer.close().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await runUntilStopped(() => signer.close());
     });
 }
 
@@ -104,6 +101,8 @@ function registerRenew(pki: Command, setExitCode: SetExitCode): void {
       ]);
       const config = await loadRenewConfig(o.config);
       const transport = new LocalTransport(config.name);
+      // Stopped mid-run, the next timer run starts over: every write of a renewal is atomic.
+      const signals = stopOnSignal({ stop: () => transport.close() });
       try {
         const outcome = await runRenewal(config, { now: Date.now, transport }, { force: o.force });
         const what = outcome.renewed ? `renewed (${outcome.reasons.join('; ')})` : 'not due';
@@ -117,6 +116,7 @@ function registerRenew(pki: Command, setExitCode: SetExitCode): void {
         process.stderr.write(`ingress: ${config.name}: renewal failed: ${message}\n`);
         setExitCode(err instanceof IngressError && err.code === 'E_UNREACHABLE' ? 4 : 70);
       } finally {
+        signals.dispose();
         await transport.close();
       }
     });

@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { parseExtraVars } from '../../runner/extra-vars.js';
 import type { PlaybookRunOptions } from '../../runner/run-playbook.js';
-import { runPlaybook } from '../../runner/run-playbook.js';
-
-export { runPlaybook } from '../../runner/run-playbook.js';
-export type { PlaybookRunOptions } from '../../runner/run-playbook.js';
-export type { RunReport } from '../../runner/executor.js';
 
 interface PlayFlags {
   inventory: string[];
@@ -46,6 +40,7 @@ function positiveSeconds(value: string): number {
 }
 
 async function toRunOptions(playbook: string, flags: PlayFlags): Promise<PlaybookRunOptions> {
+  const { parseExtraVars } = await import('../../runner/extra-vars.js');
   return {
     playbook,
     inventories: flags.inventory,
@@ -86,6 +81,8 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
     .option('--known-hosts <file>', 'known_hosts file to check host keys against')
     .option('-T, --timeout <seconds>', 'connection timeout', positiveSeconds)
     .action(async (playbook: string, flags: PlayFlags) => {
+      // The runner loads when a playbook runs, so `--help` and the other commands start fast.
+      const { runPlaybook } = await import('../../runner/run-playbook.js');
       const report = await runPlaybook(await toRunOptions(playbook, flags));
       setExitCode(report.exitCode);
     });

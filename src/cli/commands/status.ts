@@ -1,78 +1,8 @@
 import type { Command } from 'commander';
-import { IngressError, formatError } from '../../errors.js';
-import { loadInventory } from '../../inventory/load.js';
-import { selectHosts } from '../../inventory/patterns.js';
-import { hostVars } from '../../inventory/vars.js';
-import { fleetRows, formatFleetTable } from '../../metrics/fleet.js';
-import type { FleetEntry } from '../../metrics/fleet.js';
-import type { DaemonStatus } from '../../metrics/status.js';
-import { renderConnectionVars } from '../../runner/connect.js';
-import { createTemplar } from '../../template/templar.js';
-import { connectionSpecFromVars } from '../../transport/connection-spec.js';
-import { TransportPool } from '../../transport/pool.js';
 import type { SetExitCode } from './index.js';
-
-interface StatusFlags {
-  inventory: string[];
-  limit?: string;
-  json?: boolean;
-  acceptNewHostKeys?: boolean;
-  knownHosts?: string;
-}
+import type { StatusFlags } from './status-run.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** Where the daemon serves /status on the node: loopback by default (host vars can say otherwise). */
-function statusUrl(vars: Record<string, unknown>): string {
-  const host = String(vars.ingress_daemon_status_host ?? '127.0.0.1');
-  const port = Number(vars.ingress_daemon_status_port ?? 9105);
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/status`;
-}
-
-function parseStatus(stdout: string): DaemonStatus {
-  const doc = JSON.parse(stdout) as Partial<DaemonStatus>;
-  if (typeof doc.node !== 'string' || !Array.isArray(doc.paths)) throw new Error('not a daemon status');
-  return { certificates: [], records: {}, allowSet: null, ...doc } as DaemonStatus;
-}
-
-async function fetchHost(
-  pool: TransportPool,
-  host: string,
-  vars: Record<string, unknown>,
-  flags: StatusFlags,
-): Promise<FleetEntry> {
-  try {
-    const spec = connectionSpecFromVars(host, vars, {
-      acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
-      ...(flags.knownHosts ? { knownHostsFile: flags.knownHosts } : {}),
-    });
-    const transport = await pool.get(spec);
-    // The endpoint listens on loopback or the mesh only, so it is read from the node itself.
-    const url = statusUrl(vars);
-    const result = await transport.exec(`curl -sS --max-time 5 '${url}'`, { timeoutMs: 10_000 });
-    if (result.rc !== 0) return { host, error: result.stderr.trim() || `curl exited ${result.rc}` };
-    return { host, status: parseStatus(result.stdout) };
-  } catch (err) {
-    return { host, error: formatError(err) };
-  }
-}
-
-/** Every selected host's daemon status, fetched in parallel over one SSH connection each. */
-export async function collectFleetStatus(flags: StatusFlags): Promise<FleetEntry[]> {
-  const inventory = await loadInventory(flags.inventory);
-  const hosts = selectHosts(inventory, flags.limit ?? 'all');
-  const templar = createTemplar({ searchPaths: [] });
-  const pool = new TransportPool();
-  try {
-    return await Promise.all(
-      hosts.map((host) =>
-        fetchHost(pool, host, renderConnectionVars(templar, hostVars(inventory, host)), flags),
-      ),
-    );
-  } finally {
-    await pool.closeAll();
-  }
-}
 
 /** `ingress status -i INVENTORY [--json]`: one table of the fleet's daemons. */
 export function registerStatusCommand(program: Command, setExitCode: SetExitCode): void {
@@ -85,12 +15,7 @@ export function registerStatusCommand(program: Command, setExitCode: SetExitCode
     .option('--accept-new-host-keys', 'trust and record host keys not yet in known_hosts')
     .option('--known-hosts <file>', 'known_hosts file to check host keys against')
     .action(async (flags: StatusFlags) => {
-      if (flags.inventory.length === 0) throw new IngressError('E_USAGE', 'give an inventory with -i PATH');
-      const entries = await collectFleetStatus(flags);
-      process.stdout.write(
-        flags.json ? `${JSON.stringify(entries, null, 2)}\n` : formatFleetTable(fleetRows(entries)),
-      );
-      // Unreachable daemons are worth a non-zero exit for scripts and monitoring.
-      setExitCode(entries.some((e) => 'error' in e) ? 1 : 0);
+      const { runStatus } = await import('./status-run.js');
+      setExitCode(await runStatus(flags));
     });
 }

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { up } from '../../stack/up.js';
+import type { UpOptions, UpResult } from '../../stack/up.js';
+
+/** `ingress up`, loaded only when run: the runner, PKI and stack code stay out of other commands' start-up. */
+async function up(options: UpOptions): Promise<UpResult> {
+  const { up: run } = await import('../../stack/up.js');
+  return run(options);
+}
 
 interface UpFlags {
   inventory: string[];

@@ -3,12 +3,12 @@
 // wan2, and a network standing in for the mesh) with the daemon in local mode, and BIND.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildDaemonBundle } from '../../../src/daemon/bundle.js';
 import type { Lab, LabHost } from '../../../src/lab/lab.js';
 import { initCa } from '../../../src/pki/ca.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { testNodeBundle } from '../../support/node-bundle.js';
 import { installPackages } from '../support/packages.js';
 
 const fixture = (name: string): URL => new URL(`../../fixtures/daemon/lab/${name}`, import.meta.url);
@@ -131,12 +131,11 @@ export async function buildDaemonLab(lab: Lab): Promise<DaemonLab> {
     await lab.createNetwork(name, { subnet: `${prefix}.0/24` });
   const on = (last: number, names: (keyof typeof NETS)[]) =>
     names.map((name) => ({ name, ipv4: `${NETS[name]}.${last}` }));
-  const bundleFile = join(lab.workDir, 'daemon.cjs');
-  const [ingressHost, proxyHost, dns] = await Promise.all([
+  const [ingressHost, proxyHost, dns, bundleFile] = await Promise.all([
     lab.startHost({ name: 'ingress', networks: on(10, ['mgmt', 'wan1', 'wan2', 'mesh']) }),
     lab.startHost({ name: 'proxy', networks: on(20, ['mgmt', 'wan1', 'wan2', 'mesh']) }),
     lab.startHost({ name: 'dns', kind: 'services', networks: on(53, ['mgmt']) }),
-    buildDaemonBundle(bundleFile),
+    testNodeBundle('ingress-daemon.js'),
   ]);
   // Bare nodes: the servers this suite drives directly come from Debian first.
   await Promise.all([

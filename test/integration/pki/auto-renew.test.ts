@@ -1,21 +1,22 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NodePkiPaths } from '../../../src/haproxy/mtls-config.js';
 import { normalizeSerial } from '../../../src/pki/crypto.js';
 import { installCertViaRuntime, issueNodeCert } from '../../../src/pki/node-cert.js';
 import { renderRenewUnits, renderSignerUnit } from '../../../src/pki/renew-units.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { testNodeBundle } from '../../support/node-bundle.js';
 import { useLab } from '../support/lab.js';
 import { startLoad } from './clients.js';
 import { buildHop, closeHop, INGRESS, LOCAL_PROXY, PLAIN_PORT, type Hop } from './hop-lab.js';
 
 /**
  * Renewal with no operator: the signer runs on the local proxy (the CA state copied
- * there), the agent runs on each node from a systemd timer, both as one esbuild bundle
- * on the nodes' Node 18. Certificates live 60 s, so two thirds pass twice in the test.
+ * there), the agent runs on each node from a systemd timer, both from the node program
+ * that `ingress up` installs, on the nodes' Node 18. Certificates live 60 s, so two
+ * thirds pass twice in the test.
  */
 const LIFETIME_S = 60;
 const SIGNER_PORT = 9443;
@@ -29,44 +30,11 @@ const REVOKED_PATHS: NodePkiPaths = {
   caFile: '/etc/ingress/pki-ingress-2/ca.pem',
   crlFile: '/etc/ingress/pki-ingress-2/crl.pem',
 };
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const ENTRY = `
-import { Command, CommanderError } from 'commander';
-import { registerCaCommand } from './src/cli/commands/ca.js';
-import { registerPkiAgentCommands } from './src/cli/commands/pki-agent.js';
-import { exitCodeFor, formatError } from './src/errors.js';
-const program = new Command('ingress').exitOverride();
-let code = 0;
-registerPkiAgentCommands(program, (c) => { code = c; });
-registerCaCommand(program, (c) => { code = c; });
-program.parseAsync(process.argv.slice(2), { from: 'user' }).then(
-  () => { process.exitCode = code; },
-  (err) => {
-    if (err instanceof CommanderError) { process.exitCode = err.exitCode === 0 ? 0 : 64; return; }
-    process.stderr.write('ingress: ' + formatError(err) + '\\n');
-    process.exitCode = exitCodeFor(err);
-  },
-);`;
 
 async function must(transport: Transport, command: string): Promise<string> {
   const result = await transport.exec(command, { timeoutMs: 60_000 });
   if (result.rc !== 0) throw new Error(`${transport.hostName}: ${command}: ${result.stderr}${result.stdout}`);
   return result.stdout;
-}
-
-async function bundleCli(): Promise<Uint8Array> {
-  const out = await build({
-    stdin: { contents: ENTRY, resolveDir: REPO, loader: 'ts', sourcefile: 'pki-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    write: false,
-    logLevel: 'warning',
-  });
-  const file = out.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output');
-  return file.contents;
 }
 
 const agentConfig = (name: string, signerAddress: string, extra = ''): string =>
@@ -124,10 +92,10 @@ let hop: Hop | undefined;
 let firstSerial = '';
 useLab(async (lab) => {
   const h = (hop = await buildHop(lab));
-  const cli = await bundleCli();
+  const cli = await readFile(await testNodeBundle());
   for (const node of [h.ingress, h.localProxy]) {
     await must(node.transport, 'install -d -m 0755 /opt/ingress');
-    await node.transport.put(BUNDLE, Buffer.from(cli), { mode: 0o755 });
+    await node.transport.put(BUNDLE, cli, { mode: 0o755 });
   }
   // Short-lived certificates, enrolled by the controller the way `ingress up` does.
   const short = { stateDir: h.stateDir, transport: h.ingress.transport, lifetimeDays: LIFETIME_S / 86_400 };

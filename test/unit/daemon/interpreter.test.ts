@@ -120,4 +120,27 @@ describe('daemon runner (reducer + interpreter + fakes)', () => {
     await runner.idle();
     expect(ports.calls.filter((c) => c.startsWith('nft') || c.startsWith('dns')).length).toBe(writes);
   });
+
+  it('stopped mid-round: the reads already out finish, and what they learn changes nothing', async () => {
+    const ports = fakePorts();
+    ports.zone.set('ingress-1.nodes.example.org/A', ['203.0.113.1']);
+    ports.zone.set('ingress-2.nodes.example.org/AAAA', ['2001:db8::2']);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = ports.dns.read;
+    ports.dns.read = async (name, type) => {
+      await gate;
+      return read(name, type);
+    };
+    const runner = createDaemonRunner({ config, ports, now: () => 0 });
+    runner.submit({ type: 'tick' });
+    runner.stop();
+    release();
+    await runner.idle();
+    runner.submit({ type: 'tick' });
+    await runner.idle();
+    expect(ports.calls.filter((c) => c.startsWith('nft') || c.startsWith('dns'))).toEqual([]);
+    expect(ports.kernel).toEqual([]);
+    expect(ports.zone.get('home.mesh.example.org/AAAA')).toBeUndefined();
+  });
 });

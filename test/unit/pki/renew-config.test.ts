@@ -75,6 +75,7 @@ describe('the systemd units', () => {
       'ExecStart=/usr/bin/node /opt/ingress/ingress.cjs pki renew --config /etc/ingress/pki-agent.yml\n',
     );
     expect(service?.text).toContain('Type=oneshot\n');
+    expect(service?.text).toContain('TimeoutStopSec=5s\n');
     expect(timer?.text).toContain('OnUnitActiveSec=300s\nRandomizedDelaySec=30s\n');
     const signer = renderSignerUnit({
       ingress: ['/usr/bin/node', '/opt/ingress/ingress.cjs'],
@@ -84,5 +85,6 @@ describe('the systemd units', () => {
     expect(signer.text).toContain(
       'ExecStart=/usr/bin/node /opt/ingress/ingress.cjs pki signer --state-dir /var/lib/ingress/pki --listen 10.0.0.2:9443\n',
     );
+    expect(signer.text).toContain('TimeoutStopSec=5s\n');
   });
 });

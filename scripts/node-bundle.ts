@@ -1,0 +1,74 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Build-time only: esbuild is a devDependency, so nothing under src/ may import this.
+ * `npm run build` writes the node program into dist/node/, which the package ships and
+ * `ingress up` copies to every node as it is.
+ */
+
+/** The repository root; esbuild's paths in the output are relative to it, so bytes never depend on the cwd. */
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** Debian 12's nodejs: what the nodes run, so the bundle may use nothing newer. */
+export const NODE_TARGET = 'node18';
+
+/** Entries a node can run, by the name of the file they become. */
+export const NODE_ENTRIES = {
+  /** Daemon, renewal agent, signer and CA commands: what `ingress up` installs. */
+  'ingress-node.js': 'src/cli/node-entry.ts',
+  /** The daemon alone (`node FILE --config CONFIG`), for tests that need nothing else. */
+  'ingress-daemon.js': 'src/daemon/entry.ts',
+} as const;
+
+export type NodeEntryName = keyof typeof NODE_ENTRIES;
+
+/**
+ * One self-contained CommonJS file (pino, prom-client, dns-packet and yaml are CommonJS at heart)
+ * that Debian 12's Node runs with nothing else installed. Deterministic (no timestamps, paths
+ * relative to the repository), so copying it again reports unchanged. pino is only ever used
+ * with its synchronous stdout destination, so its worker-thread transports are never loaded.
+ * Written beside the target and renamed, so a concurrent reader never sees half a file.
+ */
+export async function bundleNodeEntry(name: NodeEntryName, outFile: string): Promise<void> {
+  await mkdir(dirname(outFile), { recursive: true });
+  const partial = `${outFile}.${process.pid}.partial`;
+  const result = await build({
+    entryPoints: [NODE_ENTRIES[name]],
+    absWorkingDir: REPO_ROOT,
+    outfile: partial,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: NODE_TARGET,
+    minify: false,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    banner: { js: '#!/usr/bin/env node' },
+  });
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
+  await rename(partial, outFile);
+}
+
+/**
+ * `npm run build`'s second half: the node program into dist/node/, shipped in the package.
+ * The package is ESM ("type": "module"); a package.json beside the bundle says it is
+ * CommonJS, so it also runs in place (on the nodes it sits in a folder of its own).
+ */
+async function buildShipped(): Promise<void> {
+  const outDir = fileURLToPath(new URL('../dist/node/', import.meta.url));
+  await bundleNodeEntry('ingress-node.js', `${outDir}ingress-node.js`);
+  await writeFile(`${outDir}package.json`, '{ "type": "commonjs" }\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  buildShipped().catch((err: unknown) => {
+    process.stderr.write(
+      `cannot bundle the node program: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
