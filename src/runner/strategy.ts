@@ -2,7 +2,11 @@ import { mapLimit } from './concurrency.js';
 import { flushHandlers, notifyHandlers } from './handlers.js';
 import type { Inherited } from './inherit.js';
 import { inherit, rootInherited } from './inherit.js';
-import type { ActionTask, BlockTask, TaskNode } from './model.js';
+import { failure } from './action-exec.js';
+import { resolveFlags } from './host-flags.js';
+import type { ActionTask, BlockTask, RoleScope, TaskNode } from './model.js';
+import type { TaskResult } from './output-types.js';
+import { setHostFacts } from './run-state.js';
 import { reportOutcome } from './outcome.js';
 import type { PlayRun } from './play-run.js';
 import { shouldRunTags } from './tags.js';
@@ -14,13 +18,26 @@ import { runTaskOnHost } from './task-host.js';
  * hosts that failed or became unreachable among those they were given.
  */
 
-export function taskTitle(pr: PlayRun, task: ActionTask): string {
-  if (!task.name) return task.action;
+/** "role : name" inside a role, as Ansible titles a role's tasks. */
+export function taskTitle(pr: PlayRun, task: ActionTask, roles: readonly RoleScope[] = []): string {
+  const role = roles[roles.length - 1] ?? task.role;
+  const prefix = role ? `${role.name} : ` : '';
+  if (!task.name) return prefix + task.action;
   try {
-    return pr.deps.templar.renderText(task.name, { ...pr.play.vars, ...pr.options.extraVars });
+    return prefix + pr.deps.templar.renderText(task.name, { ...pr.play.vars, ...pr.options.extraVars });
   } catch {
-    return task.name;
+    return prefix + task.name;
   }
+}
+
+async function runOneHost(pr: PlayRun, task: ActionTask, eff: Inherited, host: string): Promise<TaskResult> {
+  let hostEff: Inherited;
+  try {
+    hostEff = resolveFlags(pr, eff, host);
+  } catch (err) {
+    return failure(err);
+  }
+  return runTaskOnHost(pr, task, hostEff, host);
 }
 
 /** After a failure: any_errors_fatal or max_fail_percentage stop the whole run. */
@@ -42,16 +59,29 @@ export async function runOnHosts(
   hosts: string[],
 ): Promise<Set<string>> {
   const failed = new Set<string>();
+  // run_once: the first host runs it; every host gets its result, as Ansible registers it.
+  const first = eff.runOnce ? hosts[0] : undefined;
+  const once = first === undefined ? undefined : runOneHost(pr, task, eff, first);
   await mapLimit(hosts, pr.options.forks, async (host) => {
-    const result = await runTaskOnHost(pr, task, eff, host);
-    const outcome = reportOutcome(pr, task, eff, host, result);
-    if (outcome === 'changed') notifyHandlers(pr, task, host, pr.taskVars(host, eff.vars));
+    const result = once ? await once : await runOneHost(pr, task, eff, host);
+    if (once && task.register) setHostFacts(pr.state, host, { [task.register]: result });
+    const outcome = reportOutcome(pr, task, resolveQuietly(pr, eff, host), host, result);
+    if (outcome === 'changed') notifyHandlers(pr, task, host, pr.taskVars(host, eff.vars, {}, eff.roles));
     if (outcome === 'failed' || outcome === 'unreachable') failed.add(host);
     // A failure no rescue will catch removes the host from the rest of the play now.
     if (outcome === 'failed' && !eff.rescuable) pr.state.failed.add(host);
   });
   checkAbort(pr, failed, eff);
   return failed;
+}
+
+/** The flags for reporting; a template that fails here already failed the task. */
+function resolveQuietly(pr: PlayRun, eff: Inherited, host: string): Inherited {
+  try {
+    return resolveFlags(pr, eff, host);
+  } catch {
+    return eff;
+  }
 }
 
 export async function flush(pr: PlayRun): Promise<void> {
@@ -75,7 +105,7 @@ async function runActionNode(
     if (what === 'end_play') pr.ended = true;
     return new Set();
   }
-  pr.deps.sink.taskStart(taskTitle(pr, task), 'task');
+  pr.deps.sink.taskStart(taskTitle(pr, task, eff.roles), 'task');
   return runOnHosts(pr, task, eff, hosts);
 }
 

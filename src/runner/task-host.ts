@@ -65,7 +65,8 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
     return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
   const results: TaskResult[] = [];
   for (const item of items) {
-    const vars = pr.taskVars(host, eff.vars, { [spec.loopVar]: item, ansible_loop_var: spec.loopVar });
+    const loopVars = { [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
+    const vars = pr.taskVars(host, eff.vars, loopVars, eff.roles);
     const raw = checkWhen(pr, eff.when, vars) ?? (await runAttempts({ ...env, vars }));
     const result: TaskResult = { ...raw, [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
     results.push(result);
@@ -75,8 +76,8 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
       status,
       result,
       item: itemLabel(pr, spec, item, vars),
-      ignored: status === 'failed' && eff.ignoreErrors,
-      censored: eff.noLog,
+      ignored: status === 'failed' && eff.ignoreErrors === true,
+      censored: eff.noLog === true,
       verbose: task.runnerAction === 'debug',
       ...(Array.isArray(result.diff) ? { diff: result.diff } : {}),
     });
@@ -92,7 +93,7 @@ export async function runTaskOnHost(
   eff: Inherited,
   host: string,
 ): Promise<TaskResult> {
-  const vars = pr.taskVars(host, eff.vars);
+  const vars = pr.taskVars(host, eff.vars, {}, eff.roles);
   const env: AttemptEnv = { pr, task, eff, host, vars };
   const result = task.loop
     ? await runLoop(env, eff)
