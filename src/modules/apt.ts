@@ -9,7 +9,20 @@ import { q } from './shell-quote.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge'] as const;
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~*-]+)?$/;
+
+/** `nodejs=20.*`: the package and the version pattern apt-get accepts, `*` matching anything. */
+export function splitPin(spec: string): { name: string; pin?: string } {
+  const at = spec.indexOf('=');
+  return at < 0 ? { name: spec } : { name: spec.slice(0, at), pin: spec.slice(at + 1) };
+}
+
+export function versionMatches(version: string | undefined, pin: string | undefined): boolean {
+  if (pin === undefined) return true;
+  if (version === undefined) return false;
+  const re = new RegExp(`^${pin.replace(/[.+^$()|[\]{}\\?]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return re.test(version);
+}
 
 export interface AptArgs {
   names: string[];
@@ -53,14 +66,18 @@ export function needsCacheUpdate(args: AptArgs, cache: AptCacheState): boolean {
 
 /** Pure: which packages to install, upgrade or remove, from dpkg (or apt-cache policy) facts. */
 export function planApt(args: AptArgs, packages: Record<string, PackageState>): Plan<AptChange> {
-  const pkgs = args.names.map((n) => packages[n] ?? { name: n, status: 'not-installed' as const });
+  const specs = args.names.map(splitPin);
+  const pkgs = specs.map(({ name }) => packages[name] ?? { name, status: 'not-installed' as const });
   const changes: AptChange[] = [];
   if (args.state === 'absent') {
     const gone = pkgs.filter((p) => p.status === 'installed' || (args.purge && p.status === 'config-files'));
     if (gone.length > 0) changes.push({ kind: 'remove', names: gone.map((p) => p.name), purge: args.purge });
     return planOf(changes, 'packages are already absent', `remove ${gone.map((p) => p.name).join(' ')}`);
   }
-  const missing = pkgs.filter((p) => p.status !== 'installed').map((p) => p.name);
+  // A pinned package whose installed version is outside the pin is installed again at the pin.
+  const missing = specs
+    .filter((s, i) => pkgs[i]?.status !== 'installed' || !versionMatches(pkgs[i]?.version, s.pin))
+    .map((s) => (s.pin === undefined ? s.name : `${s.name}=${s.pin}`));
   if (missing.length > 0) changes.push({ kind: 'install', names: missing });
   if (args.state === 'latest') {
     const old = pkgs.filter(
@@ -99,7 +116,8 @@ async function runApt(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const updated = await updateCache(args, ctx);
   if (typeof updated !== 'boolean') return updated;
   if (args.names.length === 0) return { changed: updated, cache_updated: updated, msg: 'cache checked' };
-  const fact = args.state === 'latest' ? aptPolicyFact(args.names) : dpkgFact(args.names);
+  const bare = args.names.map((n) => splitPin(n).name);
+  const fact = args.state === 'latest' ? aptPolicyFact(bare) : dpkgFact(bare);
   const plan = planApt(args, await runFact(ctx.remote, fact));
   const base: ModuleResult = { changed: plan.changes.length > 0, msg: plan.reason, cache_updated: updated };
   if (!base.changed || ctx.check) return base;

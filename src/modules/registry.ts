@@ -1,4 +1,12 @@
 import { aptModule } from './apt.js';
+import { blockinfileModule } from './blockinfile.js';
+import { cronModule } from './cron.js';
+import { groupModule } from './group.js';
+import { includeVarsModule } from './include-vars.js';
+import { lineinfileModule } from './lineinfile.js';
+import { packageModule } from './package.js';
+import { statModule } from './stat.js';
+import { userModule } from './user.js';
 import { commandModule, shellModule } from './command.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
@@ -11,14 +19,22 @@ import { waitForModule } from './wait-for.js';
 
 const MODULES: readonly Module[] = [
   aptModule,
+  blockinfileModule,
   commandModule,
   copyModule,
+  cronModule,
   fileModule,
+  groupModule,
+  includeVarsModule,
+  lineinfileModule,
+  packageModule,
   setupModule,
   shellModule,
+  statModule,
   sysctlModule,
   systemdModule,
   templateModule,
+  userModule,
   waitForModule,
 ];
 

@@ -69,7 +69,9 @@ async function connectFor(env: AttemptEnv, become: BecomeRequest): Promise<Modul
   let connVars = vars;
   if (target !== host) {
     const known = pr.deps.inventory.hosts.has(target);
-    connVars = known ? pr.baseVars(target) : { ansible_connection: LOCAL_NAMES.has(target) ? 'local' : 'ssh' };
+    connVars = known
+      ? pr.baseVars(target)
+      : { ansible_connection: LOCAL_NAMES.has(target) ? 'local' : 'ssh' };
     connVars = { ...connVars, inventory_hostname: target, ansible_host: connVars.ansible_host ?? target };
   }
   const remote = await pr.deps.connect(target, connVars, become);

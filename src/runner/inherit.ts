@@ -52,7 +52,8 @@ export function inherit(parent: Inherited, node: TaskCommon): Inherited {
     tags: [...new Set([...parent.tags, ...node.tags])],
     vars: [...parent.vars, node.vars],
     roles: node.role ? [...parent.roles, node.role] : parent.roles,
-    environment: node.environment === undefined ? parent.environment : [...parent.environment, node.environment],
+    environment:
+      node.environment === undefined ? parent.environment : [...parent.environment, node.environment],
     ignoreErrors: orFlag(parent.ignoreErrors, node.ignoreErrors),
     noLog: orFlag(parent.noLog, node.noLog),
     runOnce: parent.runOnce || node.runOnce === true,

@@ -101,7 +101,8 @@ function roleTaskRef(src: YamlSource, entry: Entry): RoleRef {
     defaultsFrom: from('defaults_from'),
     handlersFrom: from('handlers_from'),
   };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(ref, { [key]: value });
+  for (const [key, value] of Object.entries(optional))
+    if (value !== undefined) Object.assign(ref, { [key]: value });
   const dup = get('allow_duplicates');
   if (dup && !readBool(src, dup)) ref.once = true;
   return ref;

@@ -46,7 +46,9 @@ function cfgRolesPath(cwd: string, playbookDir: string): string[] {
  */
 export function roleSearchPaths(playbookDir: string, cwd = process.cwd()): string[] {
   const env = process.env.ANSIBLE_ROLES_PATH;
-  const configured = env ? splitPaths(env).map((p) => resolve(cwd, expandHome(p))) : cfgRolesPath(cwd, playbookDir);
+  const configured = env
+    ? splitPaths(env).map((p) => resolve(cwd, expandHome(p)))
+    : cfgRolesPath(cwd, playbookDir);
   return [join(playbookDir, 'roles'), ...configured, playbookDir];
 }
 

@@ -3,7 +3,12 @@ import { IngressError } from '../errors.js';
 import { readCondition, readNumber, readString, readStringList } from './fields.js';
 import { freeFormArgs } from './free-form.js';
 import type { ActionTask, BlockTask, LoopSpec, RetrySpec, TaskNode } from './model.js';
-import { resolveAction, stripPrefix, validateModuleStatically, validateRunnerAction } from './action-resolve.js';
+import {
+  resolveAction,
+  stripPrefix,
+  validateModuleStatically,
+  validateRunnerAction,
+} from './action-resolve.js';
 import { isForeignModule } from './foreign-modules.js';
 import type { ParseContext } from './task-common.js';
 import { ACTION_KEYS, BLOCK_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown } from './task-common.js';
@@ -29,7 +34,8 @@ export async function parseTask(src: YamlSource, node: Node, ctx: ParseContext):
   if (entries.some((e) => e.key === 'block')) return parseBlock(src, entries, line, ctx);
   const parseList = (s: YamlSource, n: Node | null, c: ParseContext) => parseTaskList(s, n, c, 'tasks');
   if (entries.some((e) => INCLUDE_NAMES.has(e.key))) return parseInclude(src, entries, line, ctx, parseList);
-  if (entries.some((e) => ROLE_TASK_NAMES.has(e.key))) return parseRoleTask(src, entries, line, ctx, parseList);
+  if (entries.some((e) => ROLE_TASK_NAMES.has(e.key)))
+    return parseRoleTask(src, entries, line, ctx, parseList);
   return parseAction(src, entries, line, ctx);
 }
 
