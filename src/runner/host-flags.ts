@@ -2,6 +2,7 @@ import type { Remote } from '../modules/types.js';
 import type { Inherited } from './inherit.js';
 import type { Flag } from './model.js';
 import type { PlayRun } from './play-run.js';
+import { effVars } from './play-run.js';
 
 function resolveFlag(pr: PlayRun, flag: Flag, vars: Record<string, unknown>): boolean {
   return typeof flag === 'boolean' ? flag : pr.deps.templar.isTrue(flag, vars);
@@ -14,7 +15,7 @@ function resolveFlag(pr: PlayRun, flag: Flag, vars: Record<string, unknown>): bo
 export function resolveFlags(pr: PlayRun, eff: Inherited, host: string): Inherited {
   const flags = [eff.ignoreErrors, eff.noLog, eff.become, eff.checkMode];
   if (!flags.some((f) => typeof f === 'string') && eff.delegateTo === undefined) return eff;
-  const vars = pr.taskVars(host, eff.vars, {}, eff.roles);
+  const vars = effVars(pr, eff, host);
   const out: Inherited = {
     ...eff,
     ignoreErrors: resolveFlag(pr, eff.ignoreErrors, vars),

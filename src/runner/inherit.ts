@@ -18,6 +18,8 @@ export interface Inherited {
   checkMode?: Flag;
   delegateTo?: string;
   runOnce: boolean;
+  /** Inside a looped include: each host's loop variable for the current pass. */
+  hostLoop?: ReadonlyMap<string, Record<string, unknown>>;
   /** Inside a block with a rescue: a failure here is counted as rescued, not failed. */
   rescuable: boolean;
 }

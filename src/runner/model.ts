@@ -47,6 +47,8 @@ export interface LoopSpec {
   label?: string;
   /** `with_items` flattens one level of nested lists; `loop` does not. */
   flatten: boolean;
+  /** `with_<lookup>`: the items are what that lookup returns for the rendered terms. */
+  lookup?: string;
 }
 
 export interface RetrySpec {
@@ -75,6 +77,8 @@ export interface ActionTask extends TaskCommon {
 
 export interface BlockTask extends TaskCommon {
   kind: 'block';
+  /** A looped include_tasks: the included tasks run once per item. */
+  loop?: LoopSpec;
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];

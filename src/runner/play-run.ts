@@ -1,5 +1,6 @@
 import { OMIT } from '../template/globals.js';
 import type { RunOptions, RunnerDeps } from './deps.js';
+import type { Inherited } from './inherit.js';
 import type { Play, Playbook, RoleScope } from './model.js';
 import type { RunState } from './run-state.js';
 
@@ -14,6 +15,17 @@ export function factLayer(facts: Record<string, unknown> | undefined): Record<st
     layer[key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
   }
   return layer;
+}
+
+/** A task's variables for one host, with the scopes and roles it inherited. */
+export function effVars(
+  pr: PlayRun,
+  eff: Inherited,
+  host: string,
+  loop: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const hostLoop = eff.hostLoop?.get(host) ?? {};
+  return pr.taskVars(host, eff.vars, { ...hostLoop, ...loop }, eff.roles);
 }
 
 function roleMagic(roles: readonly RoleScope[]): Record<string, unknown> {

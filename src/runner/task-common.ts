@@ -23,6 +23,9 @@ export interface ParseContext {
   role?: RoleScope;
 }
 
+/** The `with_<lookup>` loops supported besides with_items. */
+export const WITH_LOOKUPS = ['first_found', 'dict', 'list'] as const;
+
 /** Keywords shared by actions, blocks and includes. */
 export const COMMON_KEYS = new Set([
   'name',
@@ -47,6 +50,7 @@ export const ACTION_KEYS = new Set([
   ...COMMON_KEYS,
   'loop',
   'with_items',
+  ...WITH_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
   'register',
   'notify',

@@ -4,6 +4,7 @@ import type { Inherited } from './inherit.js';
 import type { ActionTask, LoopSpec } from './model.js';
 import type { HostStatus, TaskResult } from './output-types.js';
 import type { PlayRun } from './play-run.js';
+import { effVars } from './play-run.js';
 import { setHostFacts } from './run-state.js';
 import { runAttempts } from './task-attempt.js';
 
@@ -24,8 +25,15 @@ function checkWhen(pr: PlayRun, when: unknown[], vars: Record<string, unknown>):
   }
 }
 
-function renderItems(pr: PlayRun, spec: LoopSpec, vars: Record<string, unknown>): unknown[] {
-  const items = pr.deps.templar.renderValue(spec.items, vars);
+export function renderItems(pr: PlayRun, spec: LoopSpec, vars: Record<string, unknown>): unknown[] {
+  let items = pr.deps.templar.renderValue(spec.items, vars);
+  if (spec.lookup !== undefined) {
+    const terms = Array.isArray(items) ? items : [items];
+    items = pr.deps.templar.evaluate(`query(${JSON.stringify(spec.lookup)}, __terms)`, {
+      ...vars,
+      __terms: terms,
+    });
+  }
   if (spec.flatten) {
     const list = Array.isArray(items) ? items : [items];
     return list.flatMap((item) => (Array.isArray(item) ? item : [item]));
@@ -66,7 +74,7 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
   const results: TaskResult[] = [];
   for (const item of items) {
     const loopVars = { [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
-    const vars = pr.taskVars(host, eff.vars, loopVars, eff.roles);
+    const vars = effVars(pr, eff, host, loopVars);
     const raw = checkWhen(pr, eff.when, vars) ?? (await runAttempts({ ...env, vars }));
     const result: TaskResult = { ...raw, [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
     results.push(result);
@@ -93,7 +101,7 @@ export async function runTaskOnHost(
   eff: Inherited,
   host: string,
 ): Promise<TaskResult> {
-  const vars = pr.taskVars(host, eff.vars, {}, eff.roles);
+  const vars = effVars(pr, eff, host);
   const env: AttemptEnv = { pr, task, eff, host, vars };
   const result = task.loop
     ? await runLoop(env, eff)

@@ -2,7 +2,7 @@ import type { Node } from 'yaml';
 import { IngressError } from '../errors.js';
 import { readCondition, readNumber, readString, readStringList } from './fields.js';
 import { freeFormArgs } from './free-form.js';
-import type { ActionTask, BlockTask, LoopSpec, RetrySpec, TaskNode } from './model.js';
+import type { ActionTask, BlockTask, RetrySpec, TaskNode } from './model.js';
 import {
   resolveAction,
   stripPrefix,
@@ -13,6 +13,7 @@ import { isForeignModule } from './foreign-modules.js';
 import type { ParseContext } from './task-common.js';
 import { ACTION_KEYS, BLOCK_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown } from './task-common.js';
 import { parseInclude } from './task-include.js';
+import { parseLoop } from './loop-parse.js';
 import { parseRoleTask, ROLE_TASK_NAMES } from './role-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf, toJs } from './yaml-source.js';
@@ -146,26 +147,6 @@ function optionalKeywords(src: YamlSource, byKey: ByKey): Partial<ActionTask> {
   const retry = parseRetry(src, byKey);
   if (retry) out.retry = retry;
   return out;
-}
-
-function parseLoop(src: YamlSource, byKey: ByKey): LoopSpec | undefined {
-  const loop = byKey('loop');
-  const withItems = byKey('with_items');
-  if (loop && withItems) throw entryError(src, withItems, 'use either loop or with_items, not both');
-  const control = byKey('loop_control');
-  const source = loop ?? withItems;
-  if (!source) {
-    if (control) throw entryError(src, control, 'loop_control needs loop or with_items');
-    return undefined;
-  }
-  const spec: LoopSpec = { items: toJs(src, source.node), loopVar: 'item', flatten: source === withItems };
-  if (!control) return spec;
-  for (const entry of expectMap(src, control.node, 'loop_control')) {
-    if (entry.key === 'loop_var') spec.loopVar = readString(src, entry);
-    else if (entry.key === 'label') spec.label = readString(src, entry);
-    else throw entryError(src, entry, `unknown loop_control keyword '${entry.key}'`);
-  }
-  return spec;
 }
 
 function parseRetry(src: YamlSource, byKey: ByKey): RetrySpec | undefined {
