@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { IngressError } from '../../errors.js';
+import { getModule } from '../../modules/registry.js';
 import { parseExtraVars } from '../../runner/extra-vars.js';
+import { listTasksText, syntaxCheckText } from '../../runner/list-tasks.js';
+import { loadPlaybook } from '../../runner/playbook-load.js';
 import type { PlaybookRunOptions } from '../../runner/run-playbook.js';
 import { runPlaybook } from '../../runner/run-playbook.js';
 
@@ -21,6 +25,8 @@ interface PlayFlags {
   acceptNewHostKeys?: boolean;
   knownHosts?: string;
   timeout?: number;
+  syntaxCheck?: boolean;
+  listTasks?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -68,7 +74,9 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
     .command('play')
     .description('Run a playbook against an inventory (like ansible-playbook)')
     .argument('<playbook>', 'playbook YAML file')
-    .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
+    .option('--syntax-check', 'load and check the playbook, run nothing')
+    .option('--list-tasks', 'list the tasks of each play, run nothing')
     .option('-C, --check', 'check mode: report what would change, change nothing')
     .option('-D, --diff', 'show the differences in changed files')
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
@@ -86,6 +94,16 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
     .option('--known-hosts <file>', 'known_hosts file to check host keys against')
     .option('-T, --timeout <seconds>', 'connection timeout', positiveSeconds)
     .action(async (playbook: string, flags: PlayFlags) => {
+      if (flags.syntaxCheck || flags.listTasks) {
+        const loaded = await loadPlaybook(playbook, { lookupModule: getModule });
+        const select = { tags: flags.tags, skipTags: flags.skipTags };
+        process.stdout.write(flags.listTasks ? listTasksText(loaded, select) : syntaxCheckText(loaded));
+        setExitCode(0);
+        return;
+      }
+      if (flags.inventory.length === 0) {
+        throw new IngressError('E_USAGE', "required option '-i, --inventory <path>' not specified");
+      }
       const report = await runPlaybook(await toRunOptions(playbook, flags));
       setExitCode(report.exitCode);
     });
