@@ -8,7 +8,7 @@ import { planOf } from './plan.js';
 import { q } from './shell-quote.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
-const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge'] as const;
+const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge', 'install_recommends'] as const;
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~*-]+)?$/;
 
 /** `nodejs=20.*`: the package and the version pattern apt-get accepts, `*` matching anything. */
@@ -30,10 +30,12 @@ export interface AptArgs {
   updateCache: boolean;
   cacheValidTimeS?: number;
   purge: boolean;
+  /** Unset: apt's own configuration decides, as in Ansible. */
+  installRecommends?: boolean;
 }
 
 export type AptChange =
-  | { kind: 'install'; names: string[] }
+  | { kind: 'install'; names: string[]; noRecommends?: boolean }
   | { kind: 'upgrade'; names: string[] }
   | { kind: 'remove'; names: string[]; purge: boolean };
 
@@ -54,6 +56,7 @@ export function parseAptArgs(raw: RawArgs): AptArgs {
     updateCache,
     cacheValidTimeS,
     purge: optBool('apt', args, 'purge') ?? false,
+    installRecommends: optBool('apt', args, 'install_recommends'),
   };
 }
 
@@ -78,7 +81,13 @@ export function planApt(args: AptArgs, packages: Record<string, PackageState>): 
   const missing = specs
     .filter((s, i) => pkgs[i]?.status !== 'installed' || !versionMatches(pkgs[i]?.version, s.pin))
     .map((s) => (s.pin === undefined ? s.name : `${s.name}=${s.pin}`));
-  if (missing.length > 0) changes.push({ kind: 'install', names: missing });
+  if (missing.length > 0) {
+    changes.push({
+      kind: 'install',
+      names: missing,
+      ...(args.installRecommends === false ? { noRecommends: true } : {}),
+    });
+  }
   if (args.state === 'latest') {
     const old = pkgs.filter(
       (p) => p.status === 'installed' && p.candidate !== undefined && p.candidate !== p.version,
@@ -97,7 +106,8 @@ export function aptCommands(changes: readonly AptChange[]): string[] {
   return changes.map((c) => {
     const names = c.names.map(q).join(' ');
     if (c.kind === 'remove') return `${APT_GET} remove ${c.purge ? '--purge ' : ''}${names}`;
-    return `${APT_GET} install ${c.kind === 'upgrade' ? '--only-upgrade ' : ''}${names}`;
+    const flags = c.kind === 'upgrade' ? '--only-upgrade ' : c.noRecommends ? '--no-install-recommends ' : '';
+    return `${APT_GET} install ${flags}${names}`;
   });
 }
 

@@ -16,6 +16,11 @@ function* walk(nodes: TaskNode[], tags: string[], role?: string): Generator<List
   for (const node of nodes) {
     const own = [...new Set([...tags, ...node.tags])];
     const inRole = node.role?.name ?? role;
+    // Ansible lists a dynamic include as one task, not what it would include.
+    if (node.kind === 'block' && node.dynamic) {
+      yield { title: `${role ? `${role} : ` : ''}${node.name ?? 'include_tasks'}`, tags: own };
+      continue;
+    }
     if (node.kind === 'block') {
       yield* walk([...node.block, ...node.rescue, ...node.always], own, inRole);
       continue;

@@ -77,6 +77,8 @@ export interface ActionTask extends TaskCommon {
 
 export interface BlockTask extends TaskCommon {
   kind: 'block';
+  /** include_tasks/include_role (read at load time here, but dynamic to Ansible's --list-tasks). */
+  dynamic?: boolean;
   /** A looped include_tasks: the included tasks run once per item. */
   loop?: LoopSpec;
   block: TaskNode[];

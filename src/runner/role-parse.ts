@@ -128,5 +128,8 @@ export async function parseRoleTask(
     entry.key,
   );
   const site: RoleSite = { src, entry };
-  return loadRole(roleTaskRef(src, entry), common, site, ctx, hooks(parseList));
+  const block = await loadRole(roleTaskRef(src, entry), common, site, ctx, hooks(parseList));
+  return entry.key.endsWith('include_role')
+    ? { ...block, dynamic: true, name: common.name ?? entry.key }
+    : block;
 }

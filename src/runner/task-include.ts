@@ -89,5 +89,6 @@ export async function parseInclude(
     rescue: [],
     always: [],
     ...(loop ? { loop } : {}),
+    ...(includeEntry.key.endsWith('include_tasks') ? { dynamic: true } : {}),
   };
 }

@@ -35,7 +35,7 @@ describe('ingress play --syntax-check and --list-tasks', () => {
       '      app : Role vars beat play vars, parameters beat defaults\tTAGS: [app]',
       '      app : Listen\tTAGS: [app]',
       '      skipped : command\tTAGS: []',
-      '      app : command\tTAGS: []',
+      "      The role's extra task file, with the role's defaults\tTAGS: []",
       '      base : Say who we are\tTAGS: []',
     ]);
   });
