@@ -1,10 +1,9 @@
-import { relative } from 'node:path';
 import type { ActionTask, Play, Playbook, TaskNode } from './model.js';
 import { shouldRunTags } from './tags.js';
 
-/** What `ansible-playbook --syntax-check` prints once the playbook loaded. */
-export function syntaxCheckText(playbook: Playbook, cwd = process.cwd()): string {
-  return `\nplaybook: ${relative(cwd, playbook.path) || playbook.path}\n`;
+/** What `ansible-playbook --syntax-check` prints once the playbook loaded: the path as it was given. */
+export function syntaxCheckText(given: string): string {
+  return `\nplaybook: ${given}\n`;
 }
 
 interface Listed {
@@ -56,7 +55,7 @@ export interface TagSelection {
 }
 
 /** What `ansible-playbook --list-tasks` prints: each play, then its tasks (role tasks as "role : name"). */
-export function listTasksText(playbook: Playbook, select: TagSelection, cwd = process.cwd()): string {
+export function listTasksText(playbook: Playbook, given: string, select: TagSelection): string {
   const blocks = playbook.plays.map((play, i) => playLines(play, i, select).join('\n'));
-  return `${syntaxCheckText(playbook, cwd)}\n${blocks.join('\n\n')}\n`;
+  return `${syntaxCheckText(given)}\n${blocks.join('\n\n')}\n`;
 }

@@ -97,7 +97,9 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
       if (flags.syntaxCheck || flags.listTasks) {
         const loaded = await loadPlaybook(playbook, { lookupModule: getModule });
         const select = { tags: flags.tags, skipTags: flags.skipTags };
-        process.stdout.write(flags.listTasks ? listTasksText(loaded, select) : syntaxCheckText(loaded));
+        process.stdout.write(
+          flags.listTasks ? listTasksText(loaded, playbook, select) : syntaxCheckText(playbook),
+        );
         setExitCode(0);
         return;
       }

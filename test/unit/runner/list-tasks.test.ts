@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IngressError } from '../../../src/errors.js';
 import { fixture } from './harness.js';
@@ -10,7 +9,7 @@ describe('ingress play --syntax-check and --list-tasks', () => {
   it('--syntax-check prints the playbook as ansible-playbook does, without an inventory', async () => {
     const { code, out } = await play(fixture('roles/site.yml'), '--syntax-check');
     expect(code).toBe(0);
-    expect(out).toBe(`\nplaybook: ${relative(process.cwd(), fixture('roles/site.yml'))}\n`);
+    expect(out).toBe(`\nplaybook: ${fixture('roles/site.yml')}\n`);
   });
 
   it('--syntax-check fails with the load error of a broken playbook', async () => {
