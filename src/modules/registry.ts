@@ -1,4 +1,7 @@
 import { aptModule } from './apt.js';
+import { aptRepositoryModule } from './apt-repository.js';
+import { getUrlModule } from './get-url.js';
+import { serviceFactsModule } from './service-facts.js';
 import { blockinfileModule } from './blockinfile.js';
 import { cronModule } from './cron.js';
 import { groupModule } from './group.js';
@@ -19,15 +22,18 @@ import { waitForModule } from './wait-for.js';
 
 const MODULES: readonly Module[] = [
   aptModule,
+  aptRepositoryModule,
   blockinfileModule,
   commandModule,
   copyModule,
   cronModule,
   fileModule,
+  getUrlModule,
   groupModule,
   includeVarsModule,
   lineinfileModule,
   packageModule,
+  serviceFactsModule,
   setupModule,
   shellModule,
   statModule,
