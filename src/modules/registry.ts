@@ -12,6 +12,7 @@ import { statModule } from './stat.js';
 import { userModule } from './user.js';
 import { commandModule, shellModule } from './command.js';
 import { copyModule } from './copy.js';
+import { deb822RepositoryModule } from './deb822-repository.js';
 import { fileModule } from './file.js';
 import { setupModule } from './setup.js';
 import { sysctlModule } from './sysctl.js';
@@ -27,6 +28,7 @@ const MODULES: readonly Module[] = [
   commandModule,
   copyModule,
   cronModule,
+  deb822RepositoryModule,
   fileModule,
   getUrlModule,
   groupModule,

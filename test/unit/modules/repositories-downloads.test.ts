@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseDeb822Args, renderSources, sourcesPath } from '../../../src/modules/deb822-repository.js';
 import { editSources, parseAptRepositoryArgs, suggestFilename } from '../../../src/modules/apt-repository.js';
 import { downloadCommand, parseGetUrlArgs, planGetUrl } from '../../../src/modules/get-url.js';
 import { parseServiceFacts, SERVICE_FACTS_COMMAND } from '../../../src/modules/service-facts.js';
@@ -75,5 +76,29 @@ describe('service_facts', () => {
     expect(services['haproxy.service']?.state).toBe('failed');
     expect(services['nftables.service']?.state).toBe('stopped');
     expect(services['systemd-networkd.service']).toMatchObject({ state: 'stopped', status: 'disabled' });
+  });
+});
+
+describe('deb822_repository', () => {
+  it('writes one field a line, pointing Signed-By at the fetched key when it is a URL', () => {
+    const args = parseDeb822Args({
+      name: 'nodesource',
+      uris: 'https://deb.nodesource.com/node_20.x',
+      suites: ['nodistro'],
+      components: ['main'],
+      signed_by: 'https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key',
+    });
+    expect(sourcesPath(args.name)).toBe('/etc/apt/sources.list.d/nodesource.sources');
+    expect(renderSources(args)).toBe(
+      'X-Repolib-Name: nodesource\nTypes: deb\nURIs: https://deb.nodesource.com/node_20.x\n' +
+        'Suites: nodistro\nComponents: main\nSigned-By: /etc/apt/keyrings/nodesource.asc\n',
+    );
+    expect(args.keyUrl).toBe('https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key');
+  });
+
+  it('folds inline key material and requires uris', () => {
+    const args = parseDeb822Args({ name: 'x', uris: 'http://e.test', signed_by: 'KEY\n\nLINE2\n' });
+    expect(renderSources(args)).toContain('Signed-By:\n KEY\n .\n LINE2\n');
+    expect(() => parseDeb822Args({ name: 'x' })).toThrow(/uris: is required/);
   });
 });
