@@ -1,6 +1,7 @@
 import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { getUrlModule } from './get-url.js';
+import { gitModule } from './git.js';
 import { serviceFactsModule } from './service-facts.js';
 import { blockinfileModule } from './blockinfile.js';
 import { cronModule } from './cron.js';
@@ -31,6 +32,7 @@ const MODULES: readonly Module[] = [
   deb822RepositoryModule,
   fileModule,
   getUrlModule,
+  gitModule,
   groupModule,
   includeVarsModule,
   lineinfileModule,
