@@ -19,6 +19,7 @@ import { setupModule } from './setup.js';
 import { sysctlModule } from './sysctl.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
+import { unarchiveModule } from './unarchive.js';
 import type { Module } from './types.js';
 import { waitForModule } from './wait-for.js';
 
@@ -44,6 +45,7 @@ const MODULES: readonly Module[] = [
   sysctlModule,
   systemdModule,
   templateModule,
+  unarchiveModule,
   userModule,
   waitForModule,
 ];
