@@ -8,8 +8,21 @@ import { planOf } from './plan.js';
 import { q } from './shell-quote.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
-const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge'] as const;
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
+const KNOWN = ['name', 'state', 'update_cache', 'cache_valid_time', 'purge', 'install_recommends'] as const;
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~*-]+)?$/;
+
+/** `nodejs=20.*`: the package and the version pattern apt-get accepts, `*` matching anything. */
+export function splitPin(spec: string): { name: string; pin?: string } {
+  const at = spec.indexOf('=');
+  return at < 0 ? { name: spec } : { name: spec.slice(0, at), pin: spec.slice(at + 1) };
+}
+
+export function versionMatches(version: string | undefined, pin: string | undefined): boolean {
+  if (pin === undefined) return true;
+  if (version === undefined) return false;
+  const re = new RegExp(`^${pin.replace(/[.+^$()|[\]{}\\?]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return re.test(version);
+}
 
 export interface AptArgs {
   names: string[];
@@ -17,10 +30,12 @@ export interface AptArgs {
   updateCache: boolean;
   cacheValidTimeS?: number;
   purge: boolean;
+  /** Unset: apt's own configuration decides, as in Ansible. */
+  installRecommends?: boolean;
 }
 
 export type AptChange =
-  | { kind: 'install'; names: string[] }
+  | { kind: 'install'; names: string[]; noRecommends?: boolean }
   | { kind: 'upgrade'; names: string[] }
   | { kind: 'remove'; names: string[]; purge: boolean };
 
@@ -41,6 +56,7 @@ export function parseAptArgs(raw: RawArgs): AptArgs {
     updateCache,
     cacheValidTimeS,
     purge: optBool('apt', args, 'purge') ?? false,
+    installRecommends: optBool('apt', args, 'install_recommends'),
   };
 }
 
@@ -53,15 +69,25 @@ export function needsCacheUpdate(args: AptArgs, cache: AptCacheState): boolean {
 
 /** Pure: which packages to install, upgrade or remove, from dpkg (or apt-cache policy) facts. */
 export function planApt(args: AptArgs, packages: Record<string, PackageState>): Plan<AptChange> {
-  const pkgs = args.names.map((n) => packages[n] ?? { name: n, status: 'not-installed' as const });
+  const specs = args.names.map(splitPin);
+  const pkgs = specs.map(({ name }) => packages[name] ?? { name, status: 'not-installed' as const });
   const changes: AptChange[] = [];
   if (args.state === 'absent') {
     const gone = pkgs.filter((p) => p.status === 'installed' || (args.purge && p.status === 'config-files'));
     if (gone.length > 0) changes.push({ kind: 'remove', names: gone.map((p) => p.name), purge: args.purge });
     return planOf(changes, 'packages are already absent', `remove ${gone.map((p) => p.name).join(' ')}`);
   }
-  const missing = pkgs.filter((p) => p.status !== 'installed').map((p) => p.name);
-  if (missing.length > 0) changes.push({ kind: 'install', names: missing });
+  // A pinned package whose installed version is outside the pin is installed again at the pin.
+  const missing = specs
+    .filter((s, i) => pkgs[i]?.status !== 'installed' || !versionMatches(pkgs[i]?.version, s.pin))
+    .map((s) => (s.pin === undefined ? s.name : `${s.name}=${s.pin}`));
+  if (missing.length > 0) {
+    changes.push({
+      kind: 'install',
+      names: missing,
+      ...(args.installRecommends === false ? { noRecommends: true } : {}),
+    });
+  }
   if (args.state === 'latest') {
     const old = pkgs.filter(
       (p) => p.status === 'installed' && p.candidate !== undefined && p.candidate !== p.version,
@@ -80,7 +106,8 @@ export function aptCommands(changes: readonly AptChange[]): string[] {
   return changes.map((c) => {
     const names = c.names.map(q).join(' ');
     if (c.kind === 'remove') return `${APT_GET} remove ${c.purge ? '--purge ' : ''}${names}`;
-    return `${APT_GET} install ${c.kind === 'upgrade' ? '--only-upgrade ' : ''}${names}`;
+    const flags = c.kind === 'upgrade' ? '--only-upgrade ' : c.noRecommends ? '--no-install-recommends ' : '';
+    return `${APT_GET} install ${flags}${names}`;
   });
 }
 
@@ -99,7 +126,8 @@ async function runApt(raw: RawArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const updated = await updateCache(args, ctx);
   if (typeof updated !== 'boolean') return updated;
   if (args.names.length === 0) return { changed: updated, cache_updated: updated, msg: 'cache checked' };
-  const fact = args.state === 'latest' ? aptPolicyFact(args.names) : dpkgFact(args.names);
+  const bare = args.names.map((n) => splitPin(n).name);
+  const fact = args.state === 'latest' ? aptPolicyFact(bare) : dpkgFact(bare);
   const plan = planApt(args, await runFact(ctx.remote, fact));
   const base: ModuleResult = { changed: plan.changes.length > 0, msg: plan.reason, cache_updated: updated };
   if (!base.changed || ctx.check) return base;

@@ -9,6 +9,9 @@ import type { ModuleContext } from './types.js';
 export function sourceCandidates(src: string, ctx: ModuleContext, folder: 'files' | 'templates'): string[] {
   if (isAbsolute(src)) return [src];
   const dirs: string[] = [];
+  // Inside a role, its own files/ and templates/ come first, wherever the task file sits.
+  const rolePath = ctx.vars.role_path;
+  if (typeof rolePath === 'string') dirs.push(join(rolePath, folder));
   if (ctx.taskDir !== undefined) dirs.push(join(ctx.taskDir, folder), join(ctx.taskDir, '..', folder));
   dirs.push(join(ctx.playbookDir, folder));
   if (ctx.taskDir !== undefined) dirs.push(ctx.taskDir);

@@ -1,6 +1,8 @@
 import { IngressError, formatError } from '../errors.js';
 import type { ModuleContext } from '../modules/types.js';
 import { relocate } from './action-resolve.js';
+import type { BecomeRequest } from './deps.js';
+import { renderEnvironment, withEnvironment } from './host-flags.js';
 import type { Inherited } from './inherit.js';
 import type { ActionTask } from './model.js';
 import type { TaskResult } from './output-types.js';
@@ -25,6 +27,11 @@ export function failure(err: unknown): TaskResult {
   return { changed: false, failed: true, msg: formatError(err) };
 }
 
+/** Modules of other platforms or collections load, and fail only on a host that would run them. */
+export function unsupportedMessage(action: string): string {
+  return `the module '${action}' is not supported by ingress (it runs Debian modules only); this task would run on this host`;
+}
+
 /** Drops arguments rendered to `omit`, at any depth of mappings. */
 export function stripOmit(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(stripOmit);
@@ -40,7 +47,7 @@ function moduleContext(env: AttemptEnv, remote: ModuleContext['remote']): Module
   const { pr, task, eff, vars } = env;
   return {
     remote,
-    check: eff.checkMode ?? pr.options.check,
+    check: eff.checkMode === undefined ? pr.options.check : eff.checkMode === true,
     diff: pr.options.diff,
     playbookDir: pr.playbook.dir,
     taskDir: task.taskDir,
@@ -55,11 +62,29 @@ function renderArgs(env: AttemptEnv): Record<string, unknown> {
   return rendered as Record<string, unknown>;
 }
 
+/** The task's host, or the one named by delegate_to (its own connection variables), with the environment. */
+async function connectFor(env: AttemptEnv, become: BecomeRequest): Promise<ModuleContext['remote']> {
+  const { pr, eff, host, vars } = env;
+  const target = eff.delegateTo ?? host;
+  let connVars = vars;
+  if (target !== host) {
+    const known = pr.deps.inventory.hosts.has(target);
+    connVars = known
+      ? pr.baseVars(target)
+      : { ansible_connection: LOCAL_NAMES.has(target) ? 'local' : 'ssh' };
+    connVars = { ...connVars, inventory_hostname: target, ansible_host: connVars.ansible_host ?? target };
+  }
+  const remote = await pr.deps.connect(target, connVars, become);
+  return withEnvironment(remote, renderEnvironment(pr, eff.environment, vars));
+}
+
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
 /** Renders the arguments, validates them, connects (become applied) and runs the module. */
 export async function runModule(env: AttemptEnv): Promise<TaskResult> {
-  const { pr, task, eff, host, vars } = env;
+  const { pr, task, eff } = env;
   const module = pr.deps.lookupModule(task.action);
-  if (!module) return { changed: false, failed: true, msg: `unknown module '${task.action}'` };
+  if (!module) return { changed: false, failed: true, msg: unsupportedMessage(task.action) };
   let args: Record<string, unknown>;
   try {
     args = renderArgs(env);
@@ -69,10 +94,10 @@ export async function runModule(env: AttemptEnv): Promise<TaskResult> {
   }
   try {
     const become = {
-      ...(eff.become !== undefined ? { become: eff.become } : {}),
+      ...(eff.become !== undefined ? { become: eff.become === true } : {}),
       ...(eff.becomeUser ? { becomeUser: eff.becomeUser } : {}),
     };
-    const remote = await pr.deps.connect(host, vars, become);
+    const remote = await connectFor(env, become);
     const result = await module.run(args, moduleContext(env, remote));
     return { ...result };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { IngressError } from '../errors.js';
 import type { Module } from '../modules/types.js';
 import { containsTemplate } from './fields.js';
+import { COLLECTION_ALIASES } from './foreign-modules.js';
 import type { RunnerActionName, TaskLocation } from './model.js';
 
 const RUNNER_ACTIONS: ReadonlySet<string> = new Set(['debug', 'set_fact', 'assert', 'fail', 'meta']);
@@ -23,7 +24,7 @@ export function resolveAction(
   key: string,
   lookup: (name: string) => Module | undefined,
 ): ResolvedAction | undefined {
-  const short = stripPrefix(key);
+  const short = COLLECTION_ALIASES[key] ?? stripPrefix(key);
   if (RUNNER_ACTIONS.has(short)) return { action: short, runnerAction: short as RunnerActionName };
   const module = lookup(short) ?? lookup(key);
   return module ? { action: module.name, module } : undefined;

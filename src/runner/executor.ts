@@ -34,7 +34,7 @@ function playHosts(deps: RunnerDeps, options: RunOptions, play: Play): string[] 
 /** The whole play on one batch: facts, pre_tasks, tasks, post_tasks, each followed by a handler flush. */
 async function runBatch(pr: PlayRun): Promise<void> {
   if (pr.play.gatherFacts) await gatherFactsTask(pr);
-  for (const section of [pr.play.preTasks, pr.play.tasks, pr.play.postTasks]) {
+  for (const section of [pr.play.preTasks, [...pr.play.roles, ...pr.play.tasks], pr.play.postTasks]) {
     await runSection(pr, section);
     if (!pr.state.aborted) await flush(pr);
   }

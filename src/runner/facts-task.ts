@@ -29,7 +29,7 @@ async function gatherOn(pr: PlayRun, host: string): Promise<TaskResult> {
   const inh = rootInherited(pr.play);
   try {
     const become = {
-      ...(inh.become !== undefined ? { become: inh.become } : {}),
+      ...(inh.become !== undefined ? { become: inh.become === true } : {}),
       ...(inh.becomeUser ? { becomeUser: inh.becomeUser } : {}),
     };
     const remote = await pr.deps.connect(host, pr.taskVars(host, []), become);

@@ -10,6 +10,13 @@ export function readBool(src: YamlSource, entry: Entry): boolean {
   throw entryError(src, entry, `${entry.key} must be true or false`);
 }
 
+/** A boolean, or a template the runner renders per host (`ignore_errors: "{{ ansible_check_mode }}"`). */
+export function readFlag(src: YamlSource, entry: Entry): boolean | string {
+  const value = toJs(src, entry.node);
+  if (typeof value === 'string' && containsTemplate(value)) return value;
+  return readBool(src, entry);
+}
+
 export function readString(src: YamlSource, entry: Entry): string {
   const value = toJs(src, entry.node);
   if (typeof value === 'string') return value;

@@ -4,7 +4,7 @@
  */
 
 /** Modules whose free-form string is a command line, passed on as `_raw_params`. */
-const RAW_MODULES = new Set(['command', 'shell', 'raw', 'script']);
+const RAW_MODULES = new Set(['command', 'shell', 'raw', 'script', 'include_vars']);
 /** The k=v options Ansible lifts out of a command line; everything else stays in the command. */
 const RAW_KEYS = new Set([
   'chdir',

@@ -1,17 +1,25 @@
-import type { Play, TaskCommon } from './model.js';
+import type { Flag, Play, RoleScope, TaskCommon } from './model.js';
 
-/** Keywords a task takes from its play and enclosing blocks/includes. */
+/** Keywords a task takes from its play and enclosing blocks/includes/roles. */
 export interface Inherited {
   /** All must hold: the block's conditions and the task's own. */
   when: unknown[];
   tags: string[];
   /** Variable scopes, outermost first (block vars, then task vars). */
   vars: Record<string, unknown>[];
-  become?: boolean;
+  /** Roles the task sits in, outermost first; the innermost gives role_path. */
+  roles: RoleScope[];
+  /** `environment:` mappings, outermost first; inner keys win. */
+  environment: unknown[];
+  become?: Flag;
   becomeUser?: string;
-  ignoreErrors: boolean;
-  noLog: boolean;
-  checkMode?: boolean;
+  ignoreErrors: Flag;
+  noLog: Flag;
+  checkMode?: Flag;
+  delegateTo?: string;
+  runOnce: boolean;
+  /** Inside a looped include: each host's loop variable for the current pass. */
+  hostLoop?: ReadonlyMap<string, Record<string, unknown>>;
   /** Inside a block with a rescue: a failure here is counted as rescued, not failed. */
   rescuable: boolean;
 }
@@ -21,13 +29,22 @@ export function rootInherited(play: Play): Inherited {
     when: [],
     tags: [...play.tags],
     vars: [],
+    roles: [],
+    environment: play.environment === undefined ? [] : [play.environment],
     ignoreErrors: false,
     noLog: false,
+    runOnce: false,
     rescuable: false,
   };
   if (play.become !== undefined) root.become = play.become;
   if (play.becomeUser !== undefined) root.becomeUser = play.becomeUser;
   return root;
+}
+
+/** true wins over anything; false gives way; of two templates the inner one is kept. */
+export function orFlag(outer: Flag, inner: Flag): Flag {
+  if (outer === true || inner === true) return true;
+  return inner === false ? outer : inner;
 }
 
 export function inherit(parent: Inherited, node: TaskCommon): Inherited {
@@ -36,11 +53,16 @@ export function inherit(parent: Inherited, node: TaskCommon): Inherited {
     when: [...parent.when, ...node.when],
     tags: [...new Set([...parent.tags, ...node.tags])],
     vars: [...parent.vars, node.vars],
-    ignoreErrors: parent.ignoreErrors || node.ignoreErrors,
-    noLog: parent.noLog || node.noLog,
+    roles: node.role ? [...parent.roles, node.role] : parent.roles,
+    environment:
+      node.environment === undefined ? parent.environment : [...parent.environment, node.environment],
+    ignoreErrors: orFlag(parent.ignoreErrors, node.ignoreErrors),
+    noLog: orFlag(parent.noLog, node.noLog),
+    runOnce: parent.runOnce || node.runOnce === true,
   };
   if (node.become !== undefined) child.become = node.become;
   if (node.becomeUser !== undefined) child.becomeUser = node.becomeUser;
   if (node.checkMode !== undefined) child.checkMode = node.checkMode;
+  if (node.delegateTo !== undefined) child.delegateTo = node.delegateTo;
   return child;
 }

@@ -5,17 +5,35 @@ export interface TaskLocation {
   line: number;
 }
 
+/** A boolean keyword, or a template rendered per host ("{{ ansible_check_mode }}"). */
+export type Flag = boolean | string;
+
+/** A role's variables and folder, for the tasks and handlers that came from it. */
+export interface RoleScope {
+  name: string;
+  path: string;
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
 /** Keywords every task node may carry; children inherit when/tags/become/vars from blocks. */
 export interface TaskCommon {
   name?: string;
   when: unknown[];
   tags: string[];
   vars: Record<string, unknown>;
-  become?: boolean;
+  become?: Flag;
   becomeUser?: string;
-  ignoreErrors: boolean;
-  noLog: boolean;
-  checkMode?: boolean;
+  ignoreErrors: Flag;
+  noLog: Flag;
+  checkMode?: Flag;
+  /** `environment:` mappings, rendered per host and exported for the module's commands. */
+  environment?: unknown;
+  delegateTo?: string;
+  runOnce?: boolean;
+  /** Set on the block a role became, and on the role's handlers. */
+  role?: RoleScope;
   location: TaskLocation;
   /** Folder of the file the task came from (for include lookups and the modules' src). */
   taskDir: string;
@@ -29,6 +47,8 @@ export interface LoopSpec {
   label?: string;
   /** `with_items` flattens one level of nested lists; `loop` does not. */
   flatten: boolean;
+  /** `with_<lookup>`: the items are what that lookup returns for the rendered terms. */
+  lookup?: string;
 }
 
 export interface RetrySpec {
@@ -49,12 +69,18 @@ export interface ActionTask extends TaskCommon {
   changedWhen?: unknown;
   failedWhen?: unknown;
   retry?: RetrySpec;
+  /** A module of another platform or collection: resolved only if the task runs. */
+  deferred?: boolean;
   /** Handlers only: the topics they answer to besides their name. */
   listen: string[];
 }
 
 export interface BlockTask extends TaskCommon {
   kind: 'block';
+  /** include_tasks/include_role (read at load time here, but dynamic to Ansible's --list-tasks). */
+  dynamic?: boolean;
+  /** A looped include_tasks: the included tasks run once per item. */
+  loop?: LoopSpec;
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
@@ -76,11 +102,15 @@ export interface Play {
   serial?: SerialSpec;
   gatherFacts: boolean;
   preTasks: TaskNode[];
+  /** One block per role of `roles:`, run before `tasks`. */
+  roles: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
   handlers: ActionTask[];
   anyErrorsFatal: boolean;
   maxFailPercentage?: number;
+  /** `environment:` of the play, under every task's own. */
+  environment?: unknown;
   tags: string[];
   location: TaskLocation;
 }

@@ -56,13 +56,13 @@ export function reportOutcome(
   result: TaskResult,
 ): Outcome {
   const status = statusOf(result);
-  const ignored = status === 'failed' && eff.ignoreErrors;
+  const ignored = status === 'failed' && eff.ignoreErrors === true;
   const event: HostEvent = {
     host,
     status,
     result,
     ignored,
-    censored: eff.noLog,
+    censored: eff.noLog === true,
     verbose: task.runnerAction === 'debug',
   };
   if (task.loop) event.loopSummary = true;

@@ -5,6 +5,7 @@ import { containsTemplate, readBool, readNumber, readString, readStringList, rea
 import type { ActionTask, Play, SerialSpec, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { parseHandlers } from './handler-parse.js';
+import { parseRoles } from './role-parse.js';
 import { parseTaskList } from './task-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf, readYaml, toJs } from './yaml-source.js';
@@ -25,9 +26,46 @@ const PLAY_KEYS = new Set([
   'any_errors_fatal',
   'max_fail_percentage',
   'tags',
+  'roles',
+  'environment',
+  'collections',
+  'strategy',
+  'order',
+  'vars_prompt',
+  'module_defaults',
+  'force_handlers',
+  'ignore_unreachable',
+  'ignore_errors',
+  'no_log',
+  'check_mode',
+  'diff',
+  'throttle',
+  'remote_user',
+  'connection',
 ]);
 
-export async function parsePlay(src: YamlSource, node: Node, ctx: ParseContext): Promise<Play> {
+/** Play keywords accepted and left alone: they tune what this runner does in one fixed way. */
+const IGNORED_PLAY_KEYS = new Set([
+  'collections',
+  'strategy',
+  'order',
+  'vars_prompt',
+  'module_defaults',
+  'force_handlers',
+  'ignore_unreachable',
+  'ignore_errors',
+  'no_log',
+  'check_mode',
+  'diff',
+  'throttle',
+  'remote_user',
+  'connection',
+]);
+export { IGNORED_PLAY_KEYS };
+
+export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext): Promise<Play> {
+  // Roles run once per play, and their handlers belong to the play that loaded them.
+  const ctx: ParseContext = { ...outer, roleHandlers: [], seenRoles: new Set() };
   const entries = expectMap(src, node, 'a play');
   const unknown = entries.find((e) => !PLAY_KEYS.has(e.key));
   if (unknown) throw entryError(src, unknown, `unknown play keyword '${unknown.key}'`);
@@ -53,6 +91,9 @@ export async function parsePlay(src: YamlSource, node: Node, ctx: ParseContext):
       : [],
     gatherFacts: byKey('gather_facts') ? readBool(src, byKey('gather_facts') as Entry) : true,
     preTasks: await list('pre_tasks'),
+    roles: await parseRoles(src, byKey('roles')?.node ?? null, ctx, (s, n, c) =>
+      parseTaskList(s, n, c, 'tasks'),
+    ),
     tasks: await list('tasks'),
     postTasks: await list('post_tasks'),
     handlers: await parseHandlers(src, byKey('handlers')?.node ?? null, ctx),
@@ -60,6 +101,7 @@ export async function parsePlay(src: YamlSource, node: Node, ctx: ParseContext):
     tags: byKey('tags') ? readStringList(src, byKey('tags') as Entry) : [],
     location: { file: src.file, line: lineOf(src, node) },
   };
+  play.handlers.push(...ctx.roleHandlers);
   applyOptional(src, byKey, play);
   checkNotify(play);
   return play;
@@ -74,6 +116,8 @@ function applyOptional(src: YamlSource, byKey: (key: string) => Entry | undefine
   if (serial) play.serial = readSerial(src, serial);
   const maxFail = byKey('max_fail_percentage');
   if (maxFail) play.maxFailPercentage = readNumber(src, maxFail);
+  const environment = byKey('environment');
+  if (environment) play.environment = toJs(src, environment.node);
 }
 
 function readHosts(src: YamlSource, entry: Entry): string | string[] {

@@ -1,7 +1,8 @@
 import { OMIT } from '../template/globals.js';
 import { markUnsafe } from '../template/unsafe.js';
 import type { RunOptions, RunnerDeps } from './deps.js';
-import type { Play, Playbook } from './model.js';
+import type { Inherited } from './inherit.js';
+import type { Play, Playbook, RoleScope } from './model.js';
 import type { RunState } from './run-state.js';
 
 /** Ansible's `omit`: an argument rendered to this value is dropped (the templar's own token). */
@@ -15,6 +16,23 @@ export function factLayer(facts: Record<string, unknown> | undefined): Record<st
     layer[key.startsWith('ansible_') ? key : `ansible_${key}`] = markUnsafe(value);
   }
   return layer;
+}
+
+/** A task's variables for one host, with the scopes and roles it inherited. */
+export function effVars(
+  pr: PlayRun,
+  eff: Inherited,
+  host: string,
+  loop: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const hostLoop = eff.hostLoop?.get(host) ?? {};
+  return pr.taskVars(host, eff.vars, { ...hostLoop, ...loop }, eff.roles);
+}
+
+function roleMagic(roles: readonly RoleScope[]): Record<string, unknown> {
+  const role = roles[roles.length - 1];
+  if (!role) return {};
+  return { role_path: role.path, role_name: role.name, ansible_role_name: role.name };
 }
 
 /** One batch of one play: the hosts in it, pending handler notifications, variable layering. */
@@ -52,31 +70,42 @@ export class PlayRun {
     return vars;
   }
 
-  /** host vars < facts < play vars < vars_files < registered and set_fact. */
-  baseVars(host: string): Record<string, unknown> {
+  /**
+   * Ansible's order: role defaults < host vars < facts < play vars < vars_files
+   * < role vars < registered and set_fact.
+   */
+  baseVars(host: string, roles: readonly RoleScope[] = []): Record<string, unknown> {
     return Object.assign(
       {},
+      ...roles.map((r) => r.defaults),
       this.inventoryVars(host),
       factLayer(this.state.facts.get(host)),
       this.play.vars,
       ...this.play.varsFiles,
+      ...roles.map((r) => r.vars),
       this.state.hostFacts.get(host) ?? {},
     );
   }
 
-  /** The variables a task sees: base < block vars < task vars < loop var < extra vars, then magic names. */
+  /**
+   * The variables a task sees: base < block vars < task vars < role params <
+   * loop var < extra vars, then magic names (role_path of the innermost role).
+   */
   taskVars(
     host: string,
     scopes: Record<string, unknown>[],
     loop: Record<string, unknown> = {},
+    roles: readonly RoleScope[] = [],
   ): Record<string, unknown> {
     return Object.assign(
       {},
-      this.baseVars(host),
+      this.baseVars(host, roles),
       ...scopes,
+      ...roles.map((r) => r.params),
       loop,
       this.options.extraVars,
       this.magicVars(host),
+      roleMagic(roles),
     );
   }
 

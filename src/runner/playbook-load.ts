@@ -7,9 +7,12 @@ import type { ParseContext } from './task-common.js';
 import type { YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, readYaml } from './yaml-source.js';
 import { readString } from './fields.js';
+import { roleSearchPaths } from './role-path.js';
 
 export interface LoadOptions {
   lookupModule(name: string): Module | undefined;
+  /** Folders to find roles in; Ansible's search order beside the playbook by default. */
+  roleSearch?: string[];
 }
 
 /**
@@ -24,6 +27,9 @@ export async function loadPlaybook(path: string, options: LoadOptions): Promise<
     taskDir: dir,
     lookupModule: options.lookupModule,
     includeStack: [file],
+    roleSearch: options.roleSearch ?? roleSearchPaths(dir),
+    roleHandlers: [],
+    seenRoles: new Set(),
   };
   return { path: file, dir, plays: await loadPlays(file, ctx) };
 }

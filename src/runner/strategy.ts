@@ -2,11 +2,16 @@ import { mapLimit } from './concurrency.js';
 import { flushHandlers, notifyHandlers } from './handlers.js';
 import type { Inherited } from './inherit.js';
 import { inherit, rootInherited } from './inherit.js';
-import type { ActionTask, BlockTask, TaskNode } from './model.js';
+import { failure } from './action-exec.js';
+import { resolveFlags } from './host-flags.js';
+import type { ActionTask, BlockTask, LoopSpec, RoleScope, TaskNode } from './model.js';
+import type { TaskResult } from './output-types.js';
+import { setHostFacts } from './run-state.js';
 import { reportOutcome } from './outcome.js';
 import type { PlayRun } from './play-run.js';
+import { effVars } from './play-run.js';
 import { shouldRunTags } from './tags.js';
-import { runTaskOnHost } from './task-host.js';
+import { renderItems, runTaskOnHost } from './task-host.js';
 
 /**
  * Ansible's linear strategy: each task runs on every host still in the play
@@ -14,13 +19,26 @@ import { runTaskOnHost } from './task-host.js';
  * hosts that failed or became unreachable among those they were given.
  */
 
-export function taskTitle(pr: PlayRun, task: ActionTask): string {
-  if (!task.name) return task.action;
+/** "role : name" inside a role, as Ansible titles a role's tasks. */
+export function taskTitle(pr: PlayRun, task: ActionTask, roles: readonly RoleScope[] = []): string {
+  const role = roles[roles.length - 1] ?? task.role;
+  const prefix = role ? `${role.name} : ` : '';
+  if (!task.name) return prefix + task.action;
   try {
-    return pr.deps.templar.renderText(task.name, { ...pr.play.vars, ...pr.options.extraVars });
+    return prefix + pr.deps.templar.renderText(task.name, { ...pr.play.vars, ...pr.options.extraVars });
   } catch {
-    return task.name;
+    return prefix + task.name;
   }
+}
+
+async function runOneHost(pr: PlayRun, task: ActionTask, eff: Inherited, host: string): Promise<TaskResult> {
+  let hostEff: Inherited;
+  try {
+    hostEff = resolveFlags(pr, eff, host);
+  } catch (err) {
+    return failure(err);
+  }
+  return runTaskOnHost(pr, task, hostEff, host);
 }
 
 /** After a failure: any_errors_fatal or max_fail_percentage stop the whole run. */
@@ -42,16 +60,29 @@ export async function runOnHosts(
   hosts: string[],
 ): Promise<Set<string>> {
   const failed = new Set<string>();
+  // run_once: the first host runs it; every host gets its result, as Ansible registers it.
+  const first = eff.runOnce ? hosts[0] : undefined;
+  const once = first === undefined ? undefined : runOneHost(pr, task, eff, first);
   await mapLimit(hosts, pr.options.forks, async (host) => {
-    const result = await runTaskOnHost(pr, task, eff, host);
-    const outcome = reportOutcome(pr, task, eff, host, result);
-    if (outcome === 'changed') notifyHandlers(pr, task, host, pr.taskVars(host, eff.vars));
+    const result = once ? await once : await runOneHost(pr, task, eff, host);
+    if (once && task.register) setHostFacts(pr.state, host, { [task.register]: result });
+    const outcome = reportOutcome(pr, task, resolveQuietly(pr, eff, host), host, result);
+    if (outcome === 'changed') notifyHandlers(pr, task, host, effVars(pr, eff, host));
     if (outcome === 'failed' || outcome === 'unreachable') failed.add(host);
     // A failure no rescue will catch removes the host from the rest of the play now.
     if (outcome === 'failed' && !eff.rescuable) pr.state.failed.add(host);
   });
   checkAbort(pr, failed, eff);
   return failed;
+}
+
+/** The flags for reporting; a template that fails here already failed the task. */
+function resolveQuietly(pr: PlayRun, eff: Inherited, host: string): Inherited {
+  try {
+    return resolveFlags(pr, eff, host);
+  } catch {
+    return eff;
+  }
 }
 
 export async function flush(pr: PlayRun): Promise<void> {
@@ -75,7 +106,7 @@ async function runActionNode(
     if (what === 'end_play') pr.ended = true;
     return new Set();
   }
-  pr.deps.sink.taskStart(taskTitle(pr, task), 'task');
+  pr.deps.sink.taskStart(taskTitle(pr, task, eff.roles), 'task');
   return runOnHosts(pr, task, eff, hosts);
 }
 
@@ -104,6 +135,49 @@ async function runBlock(
   return failed;
 }
 
+/** Each host's items of a looped include; a host whose items cannot be rendered fails here. */
+function itemsPerHost(pr: PlayRun, block: BlockTask, scope: Inherited, hosts: string[], failed: Set<string>) {
+  const items = new Map<string, unknown[]>();
+  const asTask: ActionTask = {
+    ...block,
+    kind: 'action',
+    action: 'include_tasks',
+    args: {},
+    notify: [],
+    listen: [],
+    loop: undefined,
+  };
+  for (const host of hosts) {
+    try {
+      items.set(host, renderItems(pr, block.loop as LoopSpec, effVars(pr, scope, host)));
+    } catch (err) {
+      reportOutcome(pr, asTask, scope, host, failure(err));
+      failed.add(host);
+    }
+  }
+  return items;
+}
+
+/** A looped include: the included tasks run once per item, each host with its own item. */
+async function runLoopedBlock(pr: PlayRun, block: BlockTask, hosts: string[], inh: Inherited) {
+  const scope = inherit(inh, block);
+  const spec = block.loop as LoopSpec;
+  const failed = new Set<string>();
+  const items = itemsPerHost(pr, block, scope, hosts, failed);
+  const passes = Math.max(0, ...[...items.values()].map((list) => list.length));
+  for (let i = 0; i < passes && !pr.ended; i += 1) {
+    const hostLoop = new Map<string, Record<string, unknown>>();
+    for (const [host, list] of items) {
+      if (i < list.length && !failed.has(host)) {
+        hostLoop.set(host, { [spec.loopVar]: list[i], ansible_loop_var: spec.loopVar });
+      }
+    }
+    const passFailed = await runNodes(pr, block.block, [...hostLoop.keys()], { ...scope, hostLoop });
+    for (const host of passFailed) failed.add(host);
+  }
+  return failed;
+}
+
 export async function runNodes(
   pr: PlayRun,
   nodes: TaskNode[],
@@ -117,7 +191,9 @@ export async function runNodes(
     const nodeFailed =
       node.kind === 'action'
         ? await runActionNode(pr, node, active, inh)
-        : await runBlock(pr, node, active, inh);
+        : node.loop
+          ? await runLoopedBlock(pr, node, active, inh)
+          : await runBlock(pr, node, active, inh);
     for (const host of nodeFailed) failed.add(host);
   }
   return failed;

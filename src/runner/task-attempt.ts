@@ -46,7 +46,9 @@ function applyFacts(env: AttemptEnv, result: TaskResult): void {
   if (result.failed || !facts || typeof facts !== 'object' || Array.isArray(facts)) return;
   const values = facts as Record<string, unknown>;
   const { state } = env.pr;
-  if (env.task.runnerAction === 'set_fact') setHostFacts(state, env.host, values);
+  // include_vars sits with set_fact, above play and role vars, as in Ansible.
+  if (env.task.runnerAction === 'set_fact' || env.task.action === 'include_vars')
+    setHostFacts(state, env.host, values);
   else state.facts.set(env.host, { ...(state.facts.get(env.host) ?? {}), ...values });
 }
 

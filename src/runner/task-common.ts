@@ -1,6 +1,7 @@
 import type { Module } from '../modules/types.js';
-import { readBool, readConditionList, readStringList, readVars, readString } from './fields.js';
-import type { TaskCommon } from './model.js';
+import { readConditionList, readFlag, readStringList, readVars, readString } from './fields.js';
+import { toJs } from './yaml-source.js';
+import type { ActionTask, RoleScope, TaskCommon } from './model.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError } from './yaml-source.js';
 
@@ -12,7 +13,18 @@ export interface ParseContext {
   lookupModule(name: string): Module | undefined;
   /** Files being included, outermost first, to stop include cycles. */
   includeStack: string[];
+  /** Folders searched for roles, in order. */
+  roleSearch: string[];
+  /** Per play: the handlers of every role loaded so far, joined to the play's handlers. */
+  roleHandlers: ActionTask[];
+  /** Per play: roles already loaded (path and parameters), run once as Ansible does. */
+  seenRoles: Set<string>;
+  /** The role whose files are being read, if any. */
+  role?: RoleScope;
 }
+
+/** The `with_<lookup>` loops supported besides with_items. */
+export const WITH_LOOKUPS = ['first_found', 'dict', 'list'] as const;
 
 /** Keywords shared by actions, blocks and includes. */
 export const COMMON_KEYS = new Set([
@@ -25,12 +37,20 @@ export const COMMON_KEYS = new Set([
   'ignore_errors',
   'no_log',
   'check_mode',
+  'environment',
+  'delegate_to',
+  'run_once',
+  'any_errors_fatal',
+  'collections',
+  'debugger',
+  'throttle',
 ]);
 
 export const ACTION_KEYS = new Set([
   ...COMMON_KEYS,
   'loop',
   'with_items',
+  ...WITH_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
   'register',
   'notify',
@@ -88,19 +108,42 @@ function applyCommon(src: YamlSource, entry: Entry, common: TaskCommon): boolean
       common.vars = readVars(src, entry);
       return true;
     case 'become':
-      common.become = readBool(src, entry);
+      common.become = readFlag(src, entry);
       return true;
     case 'become_user':
       common.becomeUser = readString(src, entry);
       return true;
     case 'ignore_errors':
-      common.ignoreErrors = readBool(src, entry);
+      common.ignoreErrors = readFlag(src, entry);
       return true;
     case 'no_log':
-      common.noLog = readBool(src, entry);
+      common.noLog = readFlag(src, entry);
       return true;
     case 'check_mode':
-      common.checkMode = readBool(src, entry);
+      common.checkMode = readFlag(src, entry);
+      return true;
+    default:
+      return applyExtra(src, entry, common);
+  }
+}
+
+/** Keywords the runner honours (environment, delegate_to, run_once) or accepts as no-ops here. */
+function applyExtra(src: YamlSource, entry: Entry, common: TaskCommon): boolean {
+  switch (entry.key) {
+    case 'environment':
+      common.environment = toJs(src, entry.node);
+      return true;
+    case 'delegate_to':
+      common.delegateTo = readString(src, entry);
+      return true;
+    case 'run_once':
+      common.runOnce = readFlag(src, entry) === true;
+      return true;
+    // Parallelism and collection search order mean nothing to this runner.
+    case 'any_errors_fatal':
+    case 'collections':
+    case 'debugger':
+    case 'throttle':
       return true;
     default:
       return false;

@@ -5,6 +5,7 @@ import type { ActionTask, LoopSpec } from './model.js';
 import type { HostStatus, TaskResult } from './output-types.js';
 import type { PlayRun } from './play-run.js';
 import { isUnsafe, markUnsafe, stripUnsafe } from '../template/unsafe.js';
+import { effVars } from './play-run.js';
 import { setHostFacts } from './run-state.js';
 import { runAttempts } from './task-attempt.js';
 
@@ -25,11 +26,18 @@ function checkWhen(pr: PlayRun, when: unknown[], vars: Record<string, unknown>):
   }
 }
 
-function renderItems(pr: PlayRun, spec: LoopSpec, vars: Record<string, unknown>): unknown[] {
+export function renderItems(pr: PlayRun, spec: LoopSpec, vars: Record<string, unknown>): unknown[] {
   const rendered = pr.deps.templar.renderData(spec.items, vars);
   // Items made from host data stay marked one by one, so `item` is never rendered again.
   const unsafe = isUnsafe(rendered);
-  const items = unsafe ? rendered.value : rendered;
+  let items: unknown = unsafe ? rendered.value : rendered;
+  if (spec.lookup !== undefined) {
+    const terms = Array.isArray(items) ? items : [items];
+    items = pr.deps.templar.evaluate(`query(${JSON.stringify(spec.lookup)}, __terms)`, {
+      ...vars,
+      __terms: terms,
+    });
+  }
   let list: unknown[];
   if (spec.flatten) {
     list = (Array.isArray(items) ? items : [items]).flatMap((item) => (Array.isArray(item) ? item : [item]));
@@ -69,7 +77,8 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
     return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
   const results: TaskResult[] = [];
   for (const item of items) {
-    const vars = pr.taskVars(host, eff.vars, { [spec.loopVar]: item, ansible_loop_var: spec.loopVar });
+    const loopVars = { [spec.loopVar]: item, ansible_loop_var: spec.loopVar };
+    const vars = effVars(pr, eff, host, loopVars);
     const raw = checkWhen(pr, eff.when, vars) ?? (await runAttempts({ ...env, vars }));
     const result: TaskResult = { ...raw, [spec.loopVar]: stripUnsafe(item), ansible_loop_var: spec.loopVar };
     results.push(result);
@@ -79,8 +88,8 @@ async function runLoop(env: AttemptEnv, eff: Inherited): Promise<TaskResult> {
       status,
       result,
       item: itemLabel(pr, spec, item, vars),
-      ignored: status === 'failed' && eff.ignoreErrors,
-      censored: eff.noLog,
+      ignored: status === 'failed' && eff.ignoreErrors === true,
+      censored: eff.noLog === true,
       verbose: task.runnerAction === 'debug',
       ...(Array.isArray(result.diff) ? { diff: result.diff } : {}),
     });
@@ -96,7 +105,7 @@ export async function runTaskOnHost(
   eff: Inherited,
   host: string,
 ): Promise<TaskResult> {
-  const vars = pr.taskVars(host, eff.vars);
+  const vars = effVars(pr, eff, host);
   const env: AttemptEnv = { pr, task, eff, host, vars };
   const result = task.loop
     ? await runLoop(env, eff)

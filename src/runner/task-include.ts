@@ -5,7 +5,8 @@ import { isMap } from 'yaml';
 import { containsTemplate, readString } from './fields.js';
 import type { BlockTask, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
-import { COMMON_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown } from './task-common.js';
+import { COMMON_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown, WITH_LOOKUPS } from './task-common.js';
+import { parseLoop } from './loop-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, readYaml, resolveNode } from './yaml-source.js';
 
@@ -59,12 +60,14 @@ export async function parseInclude(
 ): Promise<BlockTask> {
   const { common, rest } = parseCommon(src, entries, line, ctx);
   const includeEntry = rest.find((e) => INCLUDE_NAMES.has(e.key)) as Entry;
+  const loopKeys = new Set(['loop', 'with_items', 'loop_control', ...WITH_LOOKUPS.map((l) => `with_${l}`)]);
   rejectUnknown(
     src,
     rest.filter((e) => e !== includeEntry),
-    COMMON_KEYS,
+    new Set([...COMMON_KEYS, ...loopKeys]),
     'include',
   );
+  const loop = parseLoop(src, (key) => rest.find((e) => e.key === key));
   const name = includeFileName(src, includeEntry);
   if (containsTemplate(name))
     throw entryError(src, includeEntry, 'templated include file names are not supported');
@@ -85,5 +88,7 @@ export async function parseInclude(
     block: tasks,
     rescue: [],
     always: [],
+    ...(loop ? { loop } : {}),
+    ...(includeEntry.key.endsWith('include_tasks') ? { dynamic: true } : {}),
   };
 }

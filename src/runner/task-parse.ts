@@ -2,11 +2,19 @@ import type { Node } from 'yaml';
 import { IngressError } from '../errors.js';
 import { readCondition, readNumber, readString, readStringList } from './fields.js';
 import { freeFormArgs } from './free-form.js';
-import type { ActionTask, BlockTask, LoopSpec, RetrySpec, TaskNode } from './model.js';
-import { resolveAction, validateModuleStatically, validateRunnerAction } from './action-resolve.js';
+import type { ActionTask, BlockTask, RetrySpec, TaskNode } from './model.js';
+import {
+  resolveAction,
+  stripPrefix,
+  validateModuleStatically,
+  validateRunnerAction,
+} from './action-resolve.js';
+import { isForeignModule } from './foreign-modules.js';
 import type { ParseContext } from './task-common.js';
 import { ACTION_KEYS, BLOCK_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown } from './task-common.js';
 import { parseInclude } from './task-include.js';
+import { parseLoop } from './loop-parse.js';
+import { parseRoleTask, ROLE_TASK_NAMES } from './role-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf, toJs } from './yaml-source.js';
 
@@ -25,9 +33,10 @@ export async function parseTask(src: YamlSource, node: Node, ctx: ParseContext):
   const entries = expectMap(src, node, 'a task');
   const line = lineOf(src, node);
   if (entries.some((e) => e.key === 'block')) return parseBlock(src, entries, line, ctx);
-  if (entries.some((e) => INCLUDE_NAMES.has(e.key))) {
-    return parseInclude(src, entries, line, ctx, (s, n, c) => parseTaskList(s, n, c, 'tasks'));
-  }
+  const parseList = (s: YamlSource, n: Node | null, c: ParseContext) => parseTaskList(s, n, c, 'tasks');
+  if (entries.some((e) => INCLUDE_NAMES.has(e.key))) return parseInclude(src, entries, line, ctx, parseList);
+  if (entries.some((e) => ROLE_TASK_NAMES.has(e.key)))
+    return parseRoleTask(src, entries, line, ctx, parseList);
   return parseAction(src, entries, line, ctx);
 }
 
@@ -58,7 +67,8 @@ function findActionEntry(
   line: number,
 ) {
   const candidates = rest.filter((e) => !allowed.has(e.key));
-  const actions = candidates.filter((e) => resolveAction(e.key, ctx.lookupModule));
+  let actions = candidates.filter((e) => resolveAction(e.key, ctx.lookupModule));
+  if (actions.length === 0) actions = candidates.filter((e) => isForeignModule(e.key)).slice(0, 1);
   const unknown = candidates.find((e) => !actions.includes(e));
   if (actions.length === 0) {
     if (unknown) throw entryError(src, unknown, `unknown module or task keyword '${unknown.key}'`);
@@ -96,8 +106,9 @@ export async function parseAction(
   const { common, rest } = parseCommon(src, entries, line, ctx);
   const allowed = new Set([...ACTION_KEYS, ...extraKeys]);
   const actionEntry = findActionEntry(src, rest, allowed, ctx, line);
-  const resolved = resolveAction(actionEntry.key, ctx.lookupModule);
-  if (!resolved) throw entryError(src, actionEntry, `unknown module '${actionEntry.key}'`);
+  const resolved = resolveAction(actionEntry.key, ctx.lookupModule) ?? {
+    action: stripPrefix(actionEntry.key),
+  };
   const byKey = (key: string) => rest.find((e) => e.key === key);
   const argsEntry = byKey('args');
   const extraArgs = argsEntry ? actionArgs(src, argsEntry, resolved.action) : {};
@@ -111,6 +122,7 @@ export async function parseAction(
     ...optionalKeywords(src, byKey),
   };
   if (resolved.runnerAction) task.runnerAction = resolved.runnerAction;
+  if (!resolved.runnerAction && !resolved.module) task.deferred = true;
   if (task.runnerAction) validateRunnerAction(task.runnerAction, task.args, common.location);
   else if (resolved.module) validateModuleStatically(resolved.module, task.args, common.location);
   return task;
@@ -135,26 +147,6 @@ function optionalKeywords(src: YamlSource, byKey: ByKey): Partial<ActionTask> {
   const retry = parseRetry(src, byKey);
   if (retry) out.retry = retry;
   return out;
-}
-
-function parseLoop(src: YamlSource, byKey: ByKey): LoopSpec | undefined {
-  const loop = byKey('loop');
-  const withItems = byKey('with_items');
-  if (loop && withItems) throw entryError(src, withItems, 'use either loop or with_items, not both');
-  const control = byKey('loop_control');
-  const source = loop ?? withItems;
-  if (!source) {
-    if (control) throw entryError(src, control, 'loop_control needs loop or with_items');
-    return undefined;
-  }
-  const spec: LoopSpec = { items: toJs(src, source.node), loopVar: 'item', flatten: source === withItems };
-  if (!control) return spec;
-  for (const entry of expectMap(src, control.node, 'loop_control')) {
-    if (entry.key === 'loop_var') spec.loopVar = readString(src, entry);
-    else if (entry.key === 'label') spec.label = readString(src, entry);
-    else throw entryError(src, entry, `unknown loop_control keyword '${entry.key}'`);
-  }
-  return spec;
 }
 
 function parseRetry(src: YamlSource, byKey: ByKey): RetrySpec | undefined {

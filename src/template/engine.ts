@@ -108,7 +108,7 @@ export class TemplateEngine {
 
   private compileCode(source: string, name: string, syntax: Syntax): unknown {
     try {
-      const ast = nj.parser.parse(source, this.env.extensionsList, {
+      const ast = nj.parser.parse(trimComments(source, syntax), this.env.extensionsList, {
         ...this.env.opts,
         ...toLexerOpts(syntax),
       });
@@ -192,6 +192,11 @@ export class TemplateEngine {
     const near = isAbsolute(parentPath) ? [dirname(parentPath)] : [];
     return findFile([...near, ...this.options.searchPaths], name);
   }
+}
+
+/** Jinja2's trim_blocks also eats the newline after a comment; nunjucks' lexer does not. */
+export function trimComments(source: string, syntax: Syntax): string {
+  return syntax.trimBlocks ? source.replace(/(\{#[\s\S]*?#\})\r?\n/g, '$1') : source;
 }
 
 function toLexerOpts(syntax: Syntax): Record<string, unknown> {

@@ -100,7 +100,19 @@ function fromYamlAll(value: unknown): unknown[] {
   return YAML.parseAllDocuments(asString(value), { version: '1.1' }).map((d) => d.toJS() as unknown);
 }
 
+/** Jinja2's own tojson: sorted keys, and <, >, & and ' escaped so the text is safe in HTML. */
+function jinjaToJson(value: unknown, ...args: unknown[]): string {
+  const { indent } = bindArgs(args, ['indent'], { indent: null });
+  const text = pyJsonDumps(value, { indent: typeof indent === 'number' ? indent : null, sortKeys: true });
+  return text
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/'/g, '\\u0027');
+}
+
 export const DATA_FILTERS: Record<string, Filter> = {
+  tojson: strict(jinjaToJson),
   to_json: strict(toJson),
   to_nice_json: strict(toNiceJson),
   from_json: strict(fromJson),

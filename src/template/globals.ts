@@ -23,6 +23,41 @@ export function findFile(searchPaths: readonly string[], name: string): string |
   return candidates.find((path) => existsSync(path) && statSync(path).isFile());
 }
 
+/** A role's folders come before the playbook's, as Ansible searches from the task's role. */
+function roleDirs(context: LazyContext): string[] {
+  const rolePath = context.lookup('role_path');
+  if (typeof rolePath !== 'string') return [];
+  return ['vars', 'files', 'templates', 'tasks', ''].map((sub) => join(rolePath, sub));
+}
+
+/** Terms are names or `{files, paths, skip}` mappings; the first existing file wins. */
+function firstFound(
+  deps: LookupDeps,
+  terms: unknown[],
+  kwargs: Record<string, unknown>,
+  context: LazyContext,
+): unknown[] {
+  const names: string[] = [];
+  const paths: string[] = [];
+  let skip = kwargs['skip'] === true;
+  const asList = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+  for (const term of terms.flat()) {
+    if (term !== null && typeof term === 'object') {
+      const spec = term as Record<string, unknown>;
+      names.push(...asList(spec['files']));
+      paths.push(...asList(spec['paths']));
+      skip ||= spec['skip'] === true;
+    } else names.push(String(term));
+  }
+  names.push(...asList(kwargs['files']));
+  paths.push(...asList(kwargs['paths']));
+  const dirs = [...paths, ...roleDirs(context), ...deps.searchPaths];
+  const found = names.map((n) => findFile(dirs, n)).find((p) => p !== undefined);
+  if (found !== undefined) return [found];
+  if (skip) return [];
+  throw new Error(`No file was found when using first_found: ${names.join(', ')}`);
+}
+
 type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: LazyContext) => unknown[];
 
 function lookups(deps: LookupDeps): Record<string, Lookup> {
@@ -47,13 +82,17 @@ function lookups(deps: LookupDeps): Record<string, Lookup> {
         if (Object.hasOwn(kwargs, 'default')) return kwargs['default'];
         throw new Error(`No variable found with this name: ${String(t)}`);
       }),
-    first_found: (terms) => {
-      const names = terms.flat();
-      const found = names.map((n) => findFile(deps.searchPaths, String(n))).find((p) => p !== undefined);
-      if (found === undefined)
-        throw new Error(`No file was found when using first_found: ${names.join(', ')}`);
-      return [found];
-    },
+    first_found: (terms, kwargs, context) => firstFound(deps, terms, kwargs, context),
+    dict: (terms) =>
+      terms
+        .flat()
+        .flatMap((t) =>
+          t !== null && typeof t === 'object'
+            ? Object.entries(t).map(([key, value]) => ({ key, value }))
+            : [],
+        ),
+    items: (terms) => terms.flat(),
+    list: (terms) => (terms.length === 1 && Array.isArray(terms[0]) ? (terms[0] as unknown[]) : terms),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { IngressError } from '../../errors.js';
 import type { PlaybookRunOptions } from '../../runner/run-playbook.js';
 
 interface PlayFlags {
@@ -15,6 +16,8 @@ interface PlayFlags {
   acceptNewHostKeys?: boolean;
   knownHosts?: string;
   timeout?: number;
+  syntaxCheck?: boolean;
+  listTasks?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -63,7 +66,9 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
     .command('play')
     .description('Run a playbook against an inventory (like ansible-playbook)')
     .argument('<playbook>', 'playbook YAML file')
-    .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
+    .option('--syntax-check', 'load and check the playbook, run nothing')
+    .option('--list-tasks', 'list the tasks of each play, run nothing')
     .option('-C, --check', 'check mode: report what would change, change nothing')
     .option('-D, --diff', 'show the differences in changed files')
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
@@ -81,6 +86,21 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
     .option('--known-hosts <file>', 'known_hosts file to check host keys against')
     .option('-T, --timeout <seconds>', 'connection timeout', positiveSeconds)
     .action(async (playbook: string, flags: PlayFlags) => {
+      if (flags.syntaxCheck || flags.listTasks) {
+        const { getModule } = await import('../../modules/registry.js');
+        const { listTasksText, syntaxCheckText } = await import('../../runner/list-tasks.js');
+        const { loadPlaybook } = await import('../../runner/playbook-load.js');
+        const loaded = await loadPlaybook(playbook, { lookupModule: getModule });
+        const select = { tags: flags.tags, skipTags: flags.skipTags };
+        process.stdout.write(
+          flags.listTasks ? listTasksText(loaded, playbook, select) : syntaxCheckText(playbook),
+        );
+        setExitCode(0);
+        return;
+      }
+      if (flags.inventory.length === 0) {
+        throw new IngressError('E_USAGE', "required option '-i, --inventory <path>' not specified");
+      }
       // The runner loads when a playbook runs, so `--help` and the other commands start fast.
       const { runPlaybook } = await import('../../runner/run-playbook.js');
       const report = await runPlaybook(await toRunOptions(playbook, flags));

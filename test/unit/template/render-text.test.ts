@@ -76,6 +76,24 @@ describe('renderText: whitespace as Ansible renders it', () => {
     expect(templar.renderText('  {% if true %}\nx\n  {% endif %}\n', {})).toBe('  x\n  \n');
   });
 
+  it('trims the newline after a comment as Jinja2 does under trim_blocks', () => {
+    expect(templar.renderText('a\n{# managed #}\nb\n  {# x #}\nc\n', {})).toBe('a\nb\n  c\n');
+    const untrimmed = '#jinja2: trim_blocks: False\na\n{# managed #}\nb\n';
+    expect(templar.renderText(untrimmed, {})).toBe('a\n\nb\n');
+  });
+
+  it("renders tojson as Jinja2's HTML-safe, key-sorted JSON", () => {
+    expect(templar.renderText("{{ {'b': '<x>', 'a': [1, \"it's\"]} | tojson }}", {})).toBe(
+      '{"a": [1, "it\\u0027s"], "b": "\\u003cx\\u003e"}',
+    );
+  });
+
+  it('finds the first existing file with first_found, or nothing with skip', () => {
+    const found = templar.evaluate("lookup('first_found', ['nope.j2', 'haproxy.cfg.j2'])", {});
+    expect(found).toBe(`${fixtures}haproxy.cfg.j2`);
+    expect(templar.evaluate("query('first_found', ['nope.j2'], skip=True)", {})).toEqual([]);
+  });
+
   it('honours a #jinja2 header line', () => {
     const source = '#jinja2: lstrip_blocks: True\n  {% if true %}\nx\n  {% endif %}\n';
     expect(templar.renderText(source, {})).toBe('x\n');
