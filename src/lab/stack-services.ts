@@ -149,7 +149,7 @@ class Demo(BaseHTTPRequestHandler):
             "proto": self.headers.get("x-forwarded-proto"),
             "host": self.headers.get("host"),
             "peer": self.client_address[0],
-        }).encode() + b"\\n"
+        }, separators=(",", ":")).encode() + b"\\n"
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
