@@ -52,7 +52,8 @@ function tearDownOnInterrupt(runId: string, dir: string, out: LabOut): () => voi
 /** Moves the stack's temporary work folder into the lab folder and points the inventory at it. */
 async function adoptWorkDir(workDir: string, dir: string): Promise<void> {
   const paths = labPaths(dir);
-  await cp(workDir, paths.root, { recursive: true });
+  // Verbatim: the CA keeps relative links (ca.key -> cas/ID/ca.key) that must move with it.
+  await cp(workDir, paths.root, { recursive: true, verbatimSymlinks: true });
   await rm(workDir, { recursive: true, force: true });
   await chmod(paths.privateKey, 0o600);
   const entries = await readdir(paths.inventory, { recursive: true });
