@@ -10,6 +10,24 @@ import { parseTaskList } from './task-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf, readYaml, toJs } from './yaml-source.js';
 
+/** Play keywords accepted and left alone: they tune what this runner does in one fixed way. */
+export const IGNORED_PLAY_KEYS = new Set([
+  'collections',
+  'strategy',
+  'order',
+  'vars_prompt',
+  'module_defaults',
+  'force_handlers',
+  'ignore_unreachable',
+  'ignore_errors',
+  'no_log',
+  'check_mode',
+  'diff',
+  'throttle',
+  'remote_user',
+  'connection',
+]);
+
 const PLAY_KEYS = new Set([
   'name',
   'hosts',
@@ -28,40 +46,8 @@ const PLAY_KEYS = new Set([
   'tags',
   'roles',
   'environment',
-  'collections',
-  'strategy',
-  'order',
-  'vars_prompt',
-  'module_defaults',
-  'force_handlers',
-  'ignore_unreachable',
-  'ignore_errors',
-  'no_log',
-  'check_mode',
-  'diff',
-  'throttle',
-  'remote_user',
-  'connection',
+  ...IGNORED_PLAY_KEYS,
 ]);
-
-/** Play keywords accepted and left alone: they tune what this runner does in one fixed way. */
-const IGNORED_PLAY_KEYS = new Set([
-  'collections',
-  'strategy',
-  'order',
-  'vars_prompt',
-  'module_defaults',
-  'force_handlers',
-  'ignore_unreachable',
-  'ignore_errors',
-  'no_log',
-  'check_mode',
-  'diff',
-  'throttle',
-  'remote_user',
-  'connection',
-]);
-export { IGNORED_PLAY_KEYS };
 
 export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext): Promise<Play> {
   // Roles run once per play, and their handlers belong to the play that loaded them.
