@@ -20,9 +20,13 @@ export const APT_CACHE_DIR = process.env['INGRESS_APT_CACHE_DIR'] ?? '/var/cache
 const CACHE_LABEL = 'ingress.apt-cache';
 const MIRROR_SCRIPT = fileURLToPath(new URL('../../images/host-mirror.sh', import.meta.url));
 
-/** The sources a lab node gets at boot, as a provider's image points at the provider's mirror. */
-export function aptSources(suite: string): string {
-  const base = `http://${APT_CACHE_ALIAS}:${APT_CACHE_PORT}`;
+/**
+ * The sources a lab node gets at boot, as a provider's image points at the provider's
+ * mirror. By address: a node's own firewall (a role's `flush ruleset`) may remove the
+ * rules behind Docker's name server, and apt must keep working.
+ */
+export function aptSources(suite: string, cacheAddress: string): string {
+  const base = `http://${cacheAddress}:${APT_CACHE_PORT}`;
   return [
     `deb ${base}/debian ${suite} main`,
     `deb ${base}/debian ${suite}-updates main`,
@@ -116,8 +120,8 @@ export function ensureAptCache(): Promise<Dockerode.Container> {
   return ready;
 }
 
-/** Puts the cache on a lab network under the name `apt-cache`. */
-export async function attachAptCache(dockerNetworkName: string): Promise<void> {
+/** Puts the cache on a lab network under the name `apt-cache`; returns its address there. */
+export async function attachAptCache(dockerNetworkName: string): Promise<string> {
   const cache = await ensureAptCache();
   const api = await dockerode();
   await docker(`connect the package cache to ${dockerNetworkName}`, () =>
@@ -128,4 +132,8 @@ export async function attachAptCache(dockerNetworkName: string): Promise<void> {
         if (!/already exists/.test(err.message ?? '')) throw err;
       }),
   );
+  const info = await docker('inspect the package cache', () => cache.inspect());
+  const address = info.NetworkSettings.Networks[dockerNetworkName]?.IPAddress;
+  if (!address) throw new IngressError('E_LAB', `the package cache has no address on ${dockerNetworkName}`);
+  return address;
 }

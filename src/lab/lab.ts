@@ -51,7 +51,7 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-type LabPlan = Omit<ContainerPlan, 'containerName'> & { aptNetwork: string };
+type LabPlan = Omit<ContainerPlan, 'containerName'> & { aptNetwork: string; aptCache: string };
 
 /** Containers on `internal` networks only: nothing in the lab can reach beyond this machine. */
 async function createNetwork(runId: string, dockerName: string, subnet: string | undefined): Promise<void> {
@@ -80,8 +80,8 @@ async function trustHostKey(knownHostsFile: string, host: LabHost): Promise<void
 const SUITES: Record<DebianRelease, string> = { 13: 'trixie', 12: 'bookworm' };
 
 /** What cloud-init does on a new VPS: point apt at the provider's mirror (the lab's cache). */
-async function pointAptAtCache(containerId: string, debian: DebianRelease): Promise<void> {
-  const b64 = Buffer.from(aptSources(SUITES[debian])).toString('base64');
+async function pointAptAtCache(containerId: string, debian: DebianRelease, cache: string): Promise<void> {
+  const b64 = Buffer.from(aptSources(SUITES[debian], cache)).toString('base64');
   const result = await dockerExec(containerId, `printf '%s' '${b64}' | base64 -d > /etc/apt/sources.list`);
   if (result.rc !== 0) throw new IngressError('E_LAB', `cannot set the apt mirror: ${result.stderr}`);
 }
@@ -135,7 +135,7 @@ async function startHost(lab: Lab, plan: LabPlan, options: StartHostOptions) {
     }),
   };
   await boot();
-  if (options.kind !== 'services') await pointAptAtCache(container.id, lab.debian);
+  if (options.kind !== 'services') await pointAptAtCache(container.id, lab.debian, plan.aptCache);
   await trustHostKey(lab.knownHostsFile, host);
   return host;
 }
@@ -150,7 +150,7 @@ export async function createLab(options: { runId?: string; debian?: DebianReleas
   await writeFile(knownHostsFile, '', { mode: 0o600 });
   const keyPair = await makeLabKeyPair(workDir, `ingress-lab-${runId}`);
   const aptNetwork = `ingress-${runId}-apt`;
-  const plan: LabPlan = { runId, image, aptNetwork, dockerNetworks: {} };
+  const plan: LabPlan = { runId, image, aptNetwork, aptCache: '', dockerNetworks: {} };
   const lab: Lab = {
     runId,
     workDir,
@@ -191,7 +191,7 @@ export async function createLab(options: { runId?: string; debian?: DebianReleas
   };
   try {
     await createNetwork(runId, aptNetwork, undefined);
-    await attachAptCache(aptNetwork);
+    plan.aptCache = await attachAptCache(aptNetwork);
   } catch (err) {
     await lab.close();
     throw err;
