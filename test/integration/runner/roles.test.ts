@@ -56,7 +56,7 @@ const ansible = (...args: string[]) =>
   run('ansible-playbook', args, { ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'False' });
 
 const ingressPlay = (...args: string[]) =>
-  runCli(['play', ...args, '--known-hosts', lab.current().knownHostsFile]);
+  runCli(['play', ...args, '--known-hosts', lab.current().knownHostsFile], { timeoutMs: 900_000 });
 
 /** What both runs must leave alike: files and modes, packages, services, users, cron, firewall. */
 const STATE = [
@@ -95,7 +95,8 @@ describe('the role corpus on bare Debian: ansible-playbook on one host, ingress 
     start = Date.now();
     viaIngress = await ingressPlay(site, '-i', inventories['viaingress'] as string);
     ingressMs = Date.now() - start;
-  });
+    // Both runs install a dozen packages on bare hosts, one after the other.
+  }, 900_000);
 
   it('both runs succeed', () => {
     expect(viaAnsible.code, viaAnsible.stdout + viaAnsible.stderr).toBe(0);
