@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readableEd25519 } from '../../../src/lab/ssh-keys.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { ConnectionSpec } from '../../../src/transport/types.js';
 
@@ -11,7 +12,7 @@ import type { ConnectionSpec } from '../../../src/transport/types.js';
  */
 type ExecHandler = (accept: () => ServerChannel, reject: () => void, command: string) => void;
 
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+const hostKey = readableEd25519().private;
 const servers: ssh2.Server[] = [];
 const transports: SshTransport[] = [];
 
