@@ -2,7 +2,7 @@ import { quote } from 'shlex';
 import { IngressError } from '../errors.js';
 import type { Transport } from '../transport/types.js';
 import * as cmd from './commands.js';
-import { DEFAULT_ADMIN_SOCKET } from './mtls-config.js';
+import { DEFAULT_ADMIN_SOCKET } from '../pki/node-paths.js';
 
 /**
  * Hot-swapping TLS files of a running HAProxy from the controller, over SSH.

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { quote } from 'shlex';
 import { IngressError } from '../errors.js';
-import { NODE_PKI_PATHS, type NodePkiPaths } from '../haproxy/mtls-config.js';
+import { NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
 import {
   hotSwapFromNodeFile,
   reloadHaproxy,

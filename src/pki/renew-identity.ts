@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IngressError } from '../errors.js';
-import type { NodePkiPaths } from '../haproxy/mtls-config.js';
+import type { NodePkiPaths } from './node-paths.js';
 import {
   exportPrivateKeyPem,
   fingerprintHex,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { IngressError } from '../../errors.js';
-import { NODE_PKI_PATHS } from '../../haproxy/mtls-config.js';
+import { NODE_PKI_PATHS } from '../../pki/node-paths.js';
 import type { RateLimit } from '../../pki/renew-policy.js';
 import { runUntilStopped, stopOnSignal } from '../stop-signals.js';
 import type { SetExitCode } from './index.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { NodePkiPaths } from '../../../src/haproxy/mtls-config.js';
+import type { NodePkiPaths } from '../../../src/pki/node-paths.js';
 import { normalizeSerial } from '../../../src/pki/crypto.js';
 import { installCertViaRuntime, issueNodeCert } from '../../../src/pki/node-cert.js';
 import { renderRenewUnits, renderSignerUnit } from '../../../src/pki/renew-units.js';
@@ -10,7 +10,7 @@ import type { Transport } from '../../../src/transport/types.js';
 import { testNodeBundle } from '../../support/node-bundle.js';
 import { useLab } from '../support/lab.js';
 import { startLoad } from './clients.js';
-import { buildHop, closeHop, INGRESS, LOCAL_PROXY, PLAIN_PORT, type Hop } from './hop-lab.js';
+import { buildHop, closeHop, INGRESS, LOCAL_PROXY, RELAY_PORT, type Hop } from './hop-lab.js';
 
 /**
  * Renewal with no operator: the signer runs on the local proxy (the CA state copied
@@ -131,7 +131,7 @@ async function fileSerial(transport: Transport, file: string): Promise<string> {
 describe('certificates renew themselves on the nodes', () => {
   it('renews the ingress certificate twice on its own under load, with no failed request', async () => {
     const h = current();
-    const load = startLoad(h.ingress.host.address, PLAIN_PORT, 20, 150_000);
+    const load = startLoad(h.ingress.host.address, RELAY_PORT, 20, 150_000);
     // The last logged connection may predate the swap: wait for one made with the new certificate.
     await waitFor(
       async () => (await presentedClientSerial(h)) === firstSerial,

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, isIPv4 } from 'node:net';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 
@@ -22,73 +22,104 @@ export interface DirectOptions {
   cert?: string;
   key?: string;
   maxVersion?: SecureVersion;
+  /** The service asked for inside the hop (its public TLS terminates on the local proxy). */
+  service?: string;
 }
 
 export type DirectResult =
-  { ok: true; body: string; serverSerial: string } | { ok: false; reason: string; serverSerial?: string };
+  { ok: true; client: string; serverSerial: string } | { ok: false; reason: string; serverSerial?: string };
+
+/** The client address the demo service reports (X-Forwarded-For), from a raw HTTP/1.x answer. */
+export function demoClient(raw: string): string | undefined {
+  if (!/^HTTP\/1\.[01] 200 /.test(raw)) return undefined;
+  try {
+    const answer = JSON.parse(raw.split('\r\n\r\n')[1] ?? '') as { service?: string; client?: string };
+    return answer.service === 'demo' ? answer.client : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Connects to the local proxy's mTLS port as an ingress node would: PROXY v2 header
- * in clear, then TLS, then one HTTP request. ok only when the demo answered.
+ * Connects to the local proxy's mTLS port as an ingress node would: PROXY v2 header in
+ * clear, the mTLS handshake, then the public TLS of the service inside it and one HTTP
+ * request. ok only when the demo answered. The public certificate is the stack's
+ * self-signed placeholder, so only the outer (mTLS) layer is verified.
  */
 export function directRequest(options: DirectOptions): Promise<DirectResult> {
+  const service = options.service ?? 'demo.test';
   return new Promise((resolve) => {
     let serverSerial: string | undefined;
-    let body = '';
+    let raw = '';
     const done = (result: DirectResult): void => {
       clearTimeout(timer);
+      socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => {
-      socket.destroy();
-      done({ ok: false, reason: 'timeout' });
-    }, 5_000);
+    const timer = setTimeout(() => done({ ok: false, reason: 'timeout' }), 5_000);
     const socket = netConnect(options.port, options.host, () => {
       socket.write(proxyV2Header('198.51.100.7', 40_000, options.host, options.port));
-      const tls = tlsConnect({
+      const mtls = tlsConnect({
         socket,
         ca: options.ca,
         servername: options.servername,
         maxVersion: options.maxVersion ?? 'TLSv1.3',
         ...(options.cert && options.key ? { cert: options.cert, key: options.key } : {}),
       });
-      tls.on('secureConnect', () => {
-        serverSerial = tls.getPeerCertificate().serialNumber;
-        tls.write(`GET / HTTP/1.0\r\nHost: ${options.servername}\r\n\r\n`);
-      });
-      tls.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       const finish = (reason: string): void => {
-        const answer = body.split('\r\n\r\n')[1] ?? '';
-        if (body.startsWith('HTTP/1.1 200') && answer.startsWith('client=')) {
-          done({ ok: true, body: answer, serverSerial: serverSerial ?? '' });
-        } else done({ ok: false, reason, ...(serverSerial ? { serverSerial } : {}) });
+        const client = demoClient(raw);
+        if (client !== undefined) done({ ok: true, client, serverSerial: serverSerial ?? '' });
+        else done({ ok: false, reason, ...(serverSerial ? { serverSerial } : {}) });
       };
-      tls.on('error', (err: NodeJS.ErrnoException) => finish(err.code ?? err.message));
-      tls.on('close', () => finish(body === '' ? 'closed without an answer' : 'unexpected answer'));
+      mtls.on('secureConnect', () => {
+        serverSerial = mtls.getPeerCertificate().serialNumber;
+        const inner = tlsConnect({ socket: mtls, servername: service, rejectUnauthorized: false });
+        inner.on('secureConnect', () => inner.write(`GET / HTTP/1.0\r\nHost: ${service}\r\n\r\n`));
+        inner.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+        inner.on('error', (err: NodeJS.ErrnoException) => finish(err.code ?? err.message));
+        inner.on('close', () => finish(raw === '' ? 'closed without an answer' : 'unexpected answer'));
+      });
+      mtls.on('error', (err: NodeJS.ErrnoException) => finish(err.code ?? err.message));
+      mtls.on('close', () => finish(raw === '' ? 'closed without an answer' : 'unexpected answer'));
     });
     socket.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
   });
 }
 
-export interface PlainAnswer {
+export interface RelayAnswer {
   status: number;
-  body: string;
-  /** The address and port this process used: what the local proxy must report. */
-  local: string;
+  /** The client address the demo saw (X-Forwarded-For), if it answered. */
+  client: string | undefined;
+  /** The address this process used: what the demo must report. */
+  localAddress: string;
 }
 
-/** One GET through the ingress node's plain port, on a fresh connection. */
-export function plainRequest(host: string, port: number, timeoutMs = 3_000): Promise<PlainAnswer> {
+/** One HTTPS GET of the service through the ingress node's public port, on a fresh connection. */
+export function relayRequest(host: string, port: number, timeoutMs = 3_000): Promise<RelayAnswer> {
   return new Promise((resolve, reject) => {
-    let local = '';
-    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, local }));
-    });
-    req.on('socket', (socket) =>
-      socket.on('connect', () => (local = `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`)),
+    let localAddress = '';
+    const req = httpsRequest(
+      {
+        host,
+        port,
+        path: '/',
+        agent: false,
+        timeout: timeoutMs,
+        servername: 'demo.test',
+        headers: { host: 'demo.test' },
+        // The stack's self-signed placeholder until certbot ran; not what these tests check.
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ status, client: demoClient(`HTTP/1.1 ${status} \r\n\r\n${body}`), localAddress });
+        });
+      },
     );
+    req.on('socket', (socket) => socket.on('connect', () => (localAddress = socket.localAddress ?? '')));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -117,9 +148,9 @@ export function startLoad(
   const fire = (): void => {
     if (Date.now() - started > maxDurationMs) return void clearInterval(interval);
     report.sent += 1;
-    const one = plainRequest(host, port)
+    const one = relayRequest(host, port)
       .then((answer) => {
-        if (answer.status !== 200 || !answer.body.startsWith('client=')) throw new Error(answer.body);
+        if (answer.client === undefined) throw new Error(`status ${answer.status}, not the demo's answer`);
       })
       .catch((err: unknown) => {
         report.failed += 1;

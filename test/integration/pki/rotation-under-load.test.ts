@@ -18,7 +18,7 @@ import {
   INGRESS,
   LOCAL_PROXY,
   MTLS_PORT,
-  PLAIN_PORT,
+  RELAY_PORT,
   serverStatus,
   trustedBundle,
   type Hop,
@@ -106,7 +106,7 @@ describe('renewal and CA rotation on a live mTLS hop', () => {
   it('renews both certificates, rotates the CA and drops the old one with zero failed requests', async () => {
     const h = current();
     const firstCa = (await readState(h.stateDir))?.currentCa;
-    const load = startLoad(h.ingress.host.address, PLAIN_PORT, 20, 150_000);
+    const load = startLoad(h.ingress.host.address, RELAY_PORT, 20, 150_000);
 
     const renewed = await renewBoth(h);
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nftSetFact, parseNftSetJson } from '../../../src/firewall/nft-json.js';
 import { allowSetsDiffer, planAllowSets, splitAddresses } from '../../../src/firewall/plan.js';
-import { planLocalProxyRuleset } from '../../../src/firewall/ruleset.js';
+import { readStackInventory, renderStackTemplate } from '../../support/stack-templates.js';
 
-/** Outputs recorded from nftables 1.0.6 after applying these very scripts (record-nft.sh). */
+/** Outputs recorded from a real nftables after applying these very scripts (record-nft.ts). */
 function recorded(name: string): string {
   return readFileSync(new URL(`../../fixtures/daemon/${name}`, import.meta.url), 'utf8');
 }
@@ -48,53 +48,33 @@ describe('allow-set planner', () => {
   });
 });
 
-describe('local proxy base ruleset', () => {
-  const base = { ...target, wanInterfaces: ['eth0', 'eth1'], mtlsPorts: [8443], sshPort: 22 };
-
-  it('lets only the allow-sets reach the mTLS port on the WAN interfaces, keeping SSH open', () => {
-    expect(planLocalProxyRuleset(base)).toBe(
-      [
-        'add table inet ingress',
-        'add set inet ingress ingress_v4 { type ipv4_addr; }',
-        'add set inet ingress ingress_v6 { type ipv6_addr; }',
-        'add chain inet ingress input { type filter hook input priority filter; policy accept; }',
-        'flush chain inet ingress input',
-        'add rule inet ingress input iifname { "eth0", "eth1" } tcp dport 22 accept',
-        'add rule inet ingress input iifname { "eth0", "eth1" } tcp dport 8443 ip saddr @ingress_v4 accept',
-        'add rule inet ingress input iifname { "eth0", "eth1" } tcp dport 8443 ip6 saddr @ingress_v6 accept',
-        'add rule inet ingress input iifname { "eth0", "eth1" } tcp dport 8443 drop',
-        '',
-      ].join('\n'),
+describe('the shipped firewall (playbooks/templates/firewall.nft.j2)', () => {
+  const render = async (): Promise<string> =>
+    renderStackTemplate(
+      'firewall.nft.j2',
+      'local-proxy',
+      await readStackInventory(new URL('../../fixtures/daemon/firewall-inventory.yml', import.meta.url)),
     );
+
+  it("seeds the allow-sets with each ingress node's egress (else public) addresses", async () => {
+    const text = await render();
+    expect(text).toContain('elements = { 192.0.2.1, 198.51.100.3 }');
+    expect(text).toContain('elements = { 2001:db8:100::3 }');
+    expect(text).not.toContain('198.51.100.2');
   });
 
-  it('matches what nft listed after applying it (twice) with the sets filled', () => {
+  it('lets only the allow-sets reach the mTLS ports of each WAN address, as nft listed it', () => {
+    // Recorded after applying the rendered file twice, then the planner's set scripts.
     const listed = recorded('nft-list-table.txt');
     for (const rule of [
-      'iifname { "eth0", "eth1" } tcp dport 22 accept',
-      'iifname { "eth0", "eth1" } tcp dport 8443 ip saddr @ingress_v4 accept',
-      'iifname { "eth0", "eth1" } tcp dport 8443 drop',
+      'tcp dport 22 accept',
+      'ip daddr 203.0.113.10 tcp dport { 8080, 8443, 8444 } ip saddr @ingress_v4 accept',
+      'ip daddr 203.0.113.10 tcp dport { 8080, 8443, 8444 } drop',
+      'ip6 daddr 2001:db8:2::11 tcp dport { 8080, 8443, 8444 } ip6 saddr @ingress_v6 accept',
+      'ip6 daddr 2001:db8:2::11 tcp dport { 8080, 8443, 8444 } drop',
     ]) {
       expect(listed).toContain(rule);
     }
-  });
-
-  it('seeds the sets and handles a single interface and several ports', () => {
-    const text = planLocalProxyRuleset({
-      ...base,
-      wanInterfaces: ['wan0'],
-      mtlsPorts: [8443, 9443],
-      initialAddresses: ['2001:db8::5'],
-    });
-    expect(text).toContain('add rule inet ingress input iifname "wan0" tcp dport { 8443, 9443 } drop');
-    expect(text).toContain('add element inet ingress ingress_v6 { 2001:db8::5 }');
-    expect(text).not.toContain('add element inet ingress ingress_v4');
-  });
-
-  it('refuses bad interfaces, ports and empty lists', () => {
-    expect(() => planLocalProxyRuleset({ ...base, wanInterfaces: ['eth0" accept'] })).toThrow(/interface/);
-    expect(() => planLocalProxyRuleset({ ...base, mtlsPorts: [70000] })).toThrow(/port/);
-    expect(() => planLocalProxyRuleset({ ...base, wanInterfaces: [] })).toThrow(/at least one/);
   });
 });
 
@@ -111,7 +91,10 @@ describe('nft -j list set parser', () => {
       '2001:db8::1',
       '2001:db8::2',
     ]);
-    expect(parseNftSetJson(recorded('nft-list-set-seeded.json')).elements).toEqual(['192.0.2.1']);
+    expect(parseNftSetJson(recorded('nft-list-set-seeded.json')).elements).toEqual([
+      '192.0.2.1',
+      '198.51.100.3',
+    ]);
   });
 
   it('reads an empty set as no elements', () => {

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_PKI_PATHS } from '../../../src/haproxy/mtls-config.js';
+import { NODE_PKI_PATHS } from '../../../src/pki/node-paths.js';
 import { initCa } from '../../../src/pki/ca.js';
 import { revoke } from '../../../src/pki/crl.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';

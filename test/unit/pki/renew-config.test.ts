@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IngressError } from '../../../src/errors.js';
-import { NODE_PKI_PATHS } from '../../../src/haproxy/mtls-config.js';
+import { NODE_PKI_PATHS } from '../../../src/pki/node-paths.js';
 import { parseRenewConfig } from '../../../src/pki/renew-config.js';
 import { renderRenewUnits, renderSignerUnit } from '../../../src/pki/renew-units.js';
 
