@@ -1,4 +1,4 @@
-// The DNS client against a real BIND 9.18 (named -g in the test-host image).
+// The DNS client against a real BIND (named -g in the lab's services image).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsClient, type DnsClient } from '../../../src/dns/client.js';
 import { parseKeyFile } from '../../../src/dns/key-file.js';

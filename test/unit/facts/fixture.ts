@@ -4,7 +4,7 @@ import type { ExecResult } from '../../../src/transport/types.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/facts');
 
-/** A fact command's recorded output on the test-host image (see test/fixtures/facts/record.ts). */
+/** A fact command's recorded output on a lab node (see test/fixtures/facts/record.ts). */
 export interface RecordedExec extends ExecResult {
   command: string;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSystemctlShow, unitFact } from '../../../src/facts/systemd.js';
 import { fixture } from './fixture.js';
 
-// Recorded on the test-host image booted with systemd as PID 1.
+// Recorded on a lab node booted with systemd as PID 1.
 describe('systemd unit fact', () => {
   it('an active enabled unit', () => {
     expect(parseSystemctlShow(fixture('systemctl-show-active'))).toEqual({

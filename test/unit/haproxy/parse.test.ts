@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adminStateOf, parseServersState, parseStat, runtimeError } from '../../../src/haproxy/parse.js';
 import { IngressError } from '../../../src/errors.js';
 
-/** Answers recorded from HAProxy 2.6.12 (test-host image) by test/fixtures/haproxy/record.sh. */
+/** Answers recorded from Debian's HAProxy on a bare lab node by test/fixtures/haproxy/record.sh (version.txt). */
 function recorded(name: string): string {
   return readFileSync(new URL(`../../fixtures/haproxy/${name}`, import.meta.url), 'utf8');
 }
