@@ -1,3 +1,4 @@
+import { jinjaSyntaxProblem } from './jinja-messages.js';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import { type Filter, strict } from './args.js';
@@ -39,8 +40,11 @@ export class TemplateSyntaxError extends Error {
     message: string,
     readonly lineno: number | undefined,
     options?: ErrorOptions,
+    readonly colno?: number,
   ) {
-    super(`template syntax error: ${message}`, options);
+    const where =
+      lineno === undefined ? '' : ` (line ${lineno}${colno === undefined ? '' : `, column ${colno}`})`;
+    super(`template syntax error: ${message}${where}`, options);
     this.name = 'TemplateSyntaxError';
   }
 }
@@ -116,8 +120,8 @@ export class TemplateEngine {
       compiler.compile(njTransformer.transform(pythonize(ast), this.env.asyncFilters, name));
       return new Function(compiler.getCode())() as unknown;
     } catch (err) {
-      const { message, lineno } = err as Error & { lineno?: number };
-      throw new TemplateSyntaxError(message, lineno, { cause: err });
+      const problem = jinjaSyntaxProblem(err, source);
+      throw new TemplateSyntaxError(problem.message, problem.line, { cause: err }, problem.column);
     }
   }
 
