@@ -2,7 +2,9 @@ import { quote } from 'shlex';
 import { IngressError } from '../errors.js';
 import type { Transport } from '../transport/types.js';
 import * as cmd from './commands.js';
-import { DEFAULT_ADMIN_SOCKET } from '../pki/node-paths.js';
+
+/** The runtime API socket of both HAProxy templates (playbooks/templates/haproxy-*.cfg.j2). */
+export const DEFAULT_ADMIN_SOCKET = '/run/haproxy/admin.sock';
 
 /**
  * Hot-swapping TLS files of a running HAProxy from the controller, over SSH.

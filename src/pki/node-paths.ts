@@ -14,6 +14,3 @@ export const NODE_PKI_PATHS: NodePkiPaths = {
   caFile: '/etc/ingress/pki/ca.pem',
   crlFile: '/etc/ingress/pki/crl.pem',
 };
-
-/** The runtime API socket of both HAProxy templates. */
-export const DEFAULT_ADMIN_SOCKET = '/run/haproxy/admin.sock';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { IngressError } from '../errors.js';
-import { DEFAULT_ADMIN_SOCKET, NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
+import { DEFAULT_ADMIN_SOCKET } from '../haproxy/tls-runtime.js';
+import { NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
 import { KEY_TYPES, type KeyType } from './crypto.js';
 import { DEFAULT_RENEWAL_FRACTION } from './renewal.js';
 import { assertCertName } from './store.js';
