@@ -1,5 +1,5 @@
 import { IngressError } from '../errors.js';
-import type { Remote } from '../modules/types.js';
+import type { Remote } from '../transport/types.js';
 import type { ExecResult } from '../transport/types.js';
 import { allAddresses, defaultRoute, interfaceKey, parseIpAddr } from './network.js';
 import { distributionFacts, parseOsRelease, serviceManager } from './os.js';

@@ -1,4 +1,4 @@
-import type { Remote } from '../modules/types.js';
+import type { Remote } from '../transport/types.js';
 import type { Fact } from './types.js';
 
 /** Runs a fact's command on the host and parses what it printed. */

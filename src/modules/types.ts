@@ -1,12 +1,6 @@
-import type { ExecOptions, ExecResult } from '../transport/types.js';
+import type { Remote } from '../transport/types.js';
 
-/** A host as a module sees it: become is already applied by the runner. */
-export interface Remote {
-  readonly hostName: string;
-  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  put(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
-  get(remotePath: string): Promise<Buffer>;
-}
+export type { Remote };
 
 export interface FileDiff {
   path: string;

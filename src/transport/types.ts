@@ -46,3 +46,11 @@ export interface BecomeSpec {
   user: string;
   method: 'sudo';
 }
+
+/** A host as modules and facts see it: become is already applied by the runner. */
+export interface Remote {
+  readonly hostName: string;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  put(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
+  get(remotePath: string): Promise<Buffer>;
+}
