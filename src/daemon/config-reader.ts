@@ -1,6 +1,7 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import { isNode } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { IngressError } from '../errors.js';
+import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -13,16 +14,7 @@ export class ConfigReader {
   ) {}
 
   static parse(text: string, file: string): ConfigReader {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-    const first = doc.errors[0];
-    if (first) {
-      const line = first.linePos?.[0]?.line;
-      throw new IngressError('E_CONFIG', `invalid YAML: ${first.message}`, {
-        cause: first,
-        location: line === undefined ? { file } : { file, line },
-      });
-    }
+    const { doc, lines } = parseAnsibleYaml(text, file, 'E_CONFIG');
     return new ConfigReader(file, doc, lines);
   }
 

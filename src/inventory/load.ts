@@ -6,7 +6,7 @@ import { parseIniInventory } from './ini-source.js';
 import type { Inventory, InventoryChecks } from './types.js';
 import { inventoryError } from './validate.js';
 import { loadAdjacentVars } from './vars-files.js';
-import { ANSIBLE_YAML_OPTIONS } from './yaml-doc.js';
+import { ANSIBLE_YAML_OPTIONS } from '../yaml/ansible-yaml.js';
 import { parseYamlInventory } from './yaml-source.js';
 
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];

@@ -1,5 +1,6 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, DocumentOptions, Node, Pair, ParseOptions, SchemaOptions, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
 import { inventoryError } from './validate.js';
 
 /** A parsed YAML file that can tell the line of any node. */
@@ -9,40 +10,8 @@ export interface YamlFile {
   lineOf: (node: unknown) => number | undefined;
 }
 
-const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-
-/**
- * Ansible reads YAML 1.1 through PyYAML: `yes`/`no`/`on`/`off` are booleans, but
- * unlike the 1.1 spec a lone `y` or `n` stays a string.
- */
-export const ANSIBLE_YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  customTags: (tags) =>
-    tags.map((tag) => {
-      if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
-        return tag;
-      return { ...tag, test: tag.test.test('true') ? PY_TRUE : PY_FALSE };
-    }),
-};
-
 export function parseYamlFile(file: string, text: string): YamlFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter, prettyErrors: true });
-  const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0]?.line;
-    const message = first.message.split('\n')[0] ?? first.message;
-    throw inventoryError(
-      `YAML syntax error: ${message}`,
-      { file, ...(line === undefined ? {} : { line }) },
-      first,
-    );
-  }
-  const lineOf = (node: unknown): number | undefined => {
-    const range = (node as Node | null | undefined)?.range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
-  };
+  const { doc, lineOf } = parseAnsibleYaml(text, file, 'E_INVENTORY');
   return { file, doc, lineOf };
 }
 

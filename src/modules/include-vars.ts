@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+import { loadAnsibleYaml } from '../yaml/ansible-yaml.js';
 import type { RawArgs } from './args.js';
 import { argError, checkKnown, optBool, optString, optStringList } from './args.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
@@ -60,7 +60,7 @@ export function varsCandidates(
 }
 
 function readVarsFile(path: string): Record<string, unknown> {
-  const value: unknown = parse(readFileSync(path, 'utf8'), { version: '1.1', merge: true }) ?? {};
+  const value: unknown = loadAnsibleYaml(readFileSync(path, 'utf8'), path, 'E_MODULE') ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path} must hold a mapping`);
   return value as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
+import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
 import { IngressError } from '../errors.js';
 import { DEFAULT_ADMIN_SOCKET } from '../haproxy/tls-runtime.js';
 import { NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
@@ -23,8 +24,7 @@ type Raw = Record<string, unknown>;
 
 /** Parses and checks the YAML text; errors name the file, line and field. */
 export function parseRenewConfig(text: string, file: string): RenewAgentConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const { doc, lines } = parseAnsibleYaml(text, file, 'E_CONFIG');
   const fail = (field: string, message: string): never => {
     const node = doc.getIn(field.split('.'), true) as { range?: [number, number] } | undefined;
     const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
@@ -32,7 +32,6 @@ export function parseRenewConfig(text: string, file: string): RenewAgentConfig {
       location: { file, field, ...(line === undefined ? {} : { line }) },
     });
   };
-  if (doc.errors.length > 0) fail('', `not valid YAML: ${doc.errors[0]?.message ?? ''}`);
   if (!isMap(doc.contents)) fail('', 'the renewal agent config must be a mapping');
   const raw = doc.toJS() as Raw;
   const str = (field: string, fallback?: string): string => {

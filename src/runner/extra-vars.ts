@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { loadAnsibleYaml } from '../yaml/ansible-yaml.js';
 import { IngressError } from '../errors.js';
 import { parseKeyValues } from './free-form.js';
 
@@ -25,12 +25,7 @@ async function fromFile(path: string, cwd: string): Promise<Record<string, unkno
       location: { file },
     });
   }
-  try {
-    return asMapping(parse(text, { version: '1.1' }), file);
-  } catch (err) {
-    if (err instanceof IngressError) throw err;
-    throw new IngressError('E_USAGE', `invalid YAML in ${file}`, { cause: err, location: { file } });
-  }
+  return asMapping(loadAnsibleYaml(text, file, 'E_USAGE'), file);
 }
 
 /** One `-e` value: `@file.yml`, an inline JSON/YAML mapping, or `key=value` pairs (values stay strings, as in Ansible). */
@@ -38,14 +33,8 @@ async function parseOne(value: string, cwd: string): Promise<Record<string, unkn
   if (value.startsWith('@')) return fromFile(value.slice(1), cwd);
   const trimmed = value.trim();
   if (trimmed.startsWith('{')) {
-    try {
-      return asMapping(parse(trimmed), '-e');
-    } catch (err) {
-      throw new IngressError('E_USAGE', `-e ${value}: invalid mapping`, {
-        cause: err,
-        location: { file: '-e' },
-      });
-    }
+    // The same YAML rules as a file given with -e @file: 0644 is 420 either way.
+    return asMapping(loadAnsibleYaml(trimmed, '-e', 'E_USAGE'), '-e');
   }
   try {
     return parseKeyValues(value);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { IngressError } from '../errors.js';
+import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
 
 /** A parsed YAML file that can say on which line any node sits. */
 export interface YamlSource {
@@ -27,18 +28,9 @@ export async function readYaml(file: string): Promise<YamlSource> {
   return parseYaml(text, file);
 }
 
-/** YAML 1.1 as Ansible reads it: `yes` is true, `0644` is octal, `<<` merges. */
+/** YAML as Ansible reads it (src/yaml/ansible-yaml.ts). */
 export function parseYaml(text: string, file: string): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lines.linePos(first.pos[0]);
-    throw new IngressError('E_PLAYBOOK', `invalid YAML: ${first.message.split('\n')[0]}`, {
-      cause: first,
-      location: { file, line: pos.line, column: pos.col },
-    });
-  }
+  const { doc, lines } = parseAnsibleYaml(text, file, 'E_PLAYBOOK');
   return { file, doc, lines };
 }
 

@@ -1,11 +1,10 @@
-import { LineCounter, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
+import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
 import type { SourceLocation } from '../errors.js';
 import { IngressError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
 import type { InventoryChecks, VarSite } from '../inventory/types.js';
 import { KNOWN_ANSIBLE_VARS } from '../inventory/validate.js';
-import { ANSIBLE_YAML_OPTIONS, readVarsMapping } from '../inventory/yaml-doc.js';
+import { readVarsMapping } from '../inventory/yaml-doc.js';
 import type { YamlFile } from '../inventory/yaml-doc.js';
 import { parseYamlInventory } from '../inventory/yaml-source.js';
 import type { Field, Shape } from './schema.js';
@@ -119,20 +118,8 @@ export function stackChecks(): InventoryChecks {
 }
 
 function parseYaml(file: string, text: string): YamlFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter });
-  const first = doc.errors[0];
-  if (first) {
-    throw new IngressError('E_CONFIG', `YAML syntax error: ${first.message.split('\n')[0]}`, {
-      cause: first,
-      location: { file, ...(first.linePos?.[0] ? { line: first.linePos[0].line } : {}) },
-    });
-  }
-  const lineOfNode = (node: unknown): number | undefined => {
-    const range = (node as Node | null | undefined)?.range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
-  };
-  return { file, doc, lineOf: lineOfNode };
+  const { doc, lineOf } = parseAnsibleYaml(text, file, 'E_CONFIG');
+  return { file, doc, lineOf };
 }
 
 /** A group_vars file: every key must be one the stack knows, with a value of the right type. */
