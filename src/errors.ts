@@ -52,12 +52,26 @@ export function formatLocation(location: SourceLocation | undefined): string {
   return `${location.file}${line}${col}${field}`;
 }
 
-export function formatError(err: unknown): string {
+function headline(err: unknown): string {
   if (err instanceof IngressError) {
     const where = formatLocation(err.location);
     return where ? `${where}: ${err.message}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** What went wrong, then each cause that adds something ("caused by: ..."), innermost last. */
+export function formatError(err: unknown): string {
+  const lines = [headline(err)];
+  let cause = err instanceof Error ? err.cause : undefined;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    const text = headline(cause).split('\n')[0] ?? '';
+    // A cause whose words the message already quotes adds nothing.
+    if (text && !lines.some((line) => line.includes(cause instanceof Error ? cause.message : text)))
+      lines.push(`  caused by: ${text}`);
+    cause = cause.cause;
+  }
+  return lines.join('\n');
 }
 
 const EXIT_CODES: Record<ErrorCode, number> = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { exitCodeFor, formatError } from '../errors.js';
+import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { runProgram } from './run-program.js';
 
 function packageVersion(): string {
   // src/cli and dist/cli both sit two levels below package.json.
@@ -16,20 +16,6 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('ingress')
     .description('Provision and heal ingress nodes and a home proxy over SSH, with mTLS on every hop')
     .version(packageVersion())
-    .exitOverride()
     .showHelpAfterError();
-  let exitCode = 0;
-  registerCommands(program, (code) => {
-    exitCode = code;
-  });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 64;
-    process.stderr.write(`ingress: ${formatError(err)}\n`);
-    if (process.env.INGRESS_DEBUG && err instanceof Error && err.stack)
-      process.stderr.write(`${err.stack}\n`);
-    return exitCodeFor(err);
-  }
+  return runProgram(program, argv, 'ingress', (setExitCode) => registerCommands(program, setExitCode));
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { runUntilStopped } from '../cli/stop-signals.js';
-import { IngressError, formatError } from '../errors.js';
+import { IngressError, exitCodeFor, formatError } from '../errors.js';
 import { startDaemon } from './main.js';
 
 async function run(argv: string[]): Promise<void> {
@@ -17,6 +17,6 @@ run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`ingress daemon: ${formatError(err)}\n`);
-    process.exit(2);
+    process.exit(exitCodeFor(err));
   },
 );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SetExitCode } from '../run-program.js';
 import { registerCaCommand } from './ca.js';
 import { registerDaemonCommand } from './daemon.js';
 import { registerInventoryCommand } from './inventory.js';
@@ -9,7 +10,7 @@ import { registerStatusCommand } from './status.js';
 import { registerUpCommand } from './up.js';
 
 /** Each command module registers itself; setExitCode lets a command finish with a non-zero status. */
-export type SetExitCode = (code: number) => void;
+export type { SetExitCode };
 
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
   registerPlayCommand(program, setExitCode);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { exitCodeFor, formatError } from '../../errors.js';
 import { IngressError } from '../../errors.js';
 import { NODE_PKI_PATHS } from '../../pki/node-paths.js';
 import type { RateLimit } from '../../pki/renew-policy.js';
@@ -112,9 +113,8 @@ function registerRenew(pki: Command, setExitCode: SetExitCode): void {
             `${outcome.changed.length ? ` (${outcome.changed.join(', ')})` : ''}\n`,
         );
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        process.stderr.write(`ingress: ${config.name}: renewal failed: ${message}\n`);
-        setExitCode(err instanceof IngressError && err.code === 'E_UNREACHABLE' ? 4 : 70);
+        process.stderr.write(`ingress: ${config.name}: renewal failed: ${formatError(err)}\n`);
+        setExitCode(exitCodeFor(err));
       } finally {
         signals.dispose();
         await transport.close();

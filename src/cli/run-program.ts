@@ -1,0 +1,33 @@
+import { CommanderError, type Command } from 'commander';
+import { exitCodeFor, formatError, IngressError } from '../errors.js';
+
+/** How a command reports its own exit code (a failed host, a refused renewal) without throwing. */
+export type SetExitCode = (code: number) => void;
+
+/**
+ * Runs a commander program (the CLI, or the node program) and returns its exit code: every
+ * failure goes through the one map in errors.ts, a usage error included.
+ */
+export async function runProgram(
+  program: Command,
+  argv: readonly string[],
+  label: string,
+  register: (setExitCode: SetExitCode) => void,
+): Promise<number> {
+  let exitCode = 0;
+  register((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.exitOverride().parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    // commander has printed its own message; help and --version end with exit code 0.
+    if (err instanceof CommanderError)
+      return err.exitCode === 0 ? 0 : exitCodeFor(new IngressError('E_USAGE', err.message));
+    process.stderr.write(`${label}: ${formatError(err)}\n`);
+    if (process.env.INGRESS_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(`${err.stack}\n`);
+    return exitCodeFor(err);
+  }
+}
