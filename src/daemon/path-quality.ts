@@ -30,11 +30,7 @@ export function addSample(
 }
 
 /** Samples still inside the window at nowMs (a quiet path ages out too). */
-export function insideWindow(
-  window: readonly ProbeSample[],
-  windowMs: number,
-  nowMs: number,
-): ProbeSample[] {
+export function insideWindow(window: readonly ProbeSample[], windowMs: number, nowMs: number): ProbeSample[] {
   return window.filter((s) => nowMs - s.atMs < windowMs);
 }
 

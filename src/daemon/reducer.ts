@@ -138,7 +138,14 @@ function reconcile(state: DaemonState, effects: Effect[], nowMs: number): StepRe
   const dns = reconcileDns(firewall.state, nowMs);
   return {
     state: dns.state,
-    effects: [...effects, ...serving.effects, ...steered.effects, ...haproxy.effects, ...firewall.effects, ...dns.effects],
+    effects: [
+      ...effects,
+      ...serving.effects,
+      ...steered.effects,
+      ...haproxy.effects,
+      ...firewall.effects,
+      ...dns.effects,
+    ],
   };
 }
 

@@ -163,7 +163,8 @@ function promoteBest(
   const state = chosen ? steering[chosen.name] : undefined;
   if (!chosen || !state || state.weight === FULL_WEIGHT) return { steering, decisions: [] };
   const others = usable.filter((p) => p !== chosen).map((p) => p.name);
-  const reason = chosen === best ? `best usable WAN (${describeQuality(chosen.quality)})` : 'heaviest usable WAN';
+  const reason =
+    chosen === best ? `best usable WAN (${describeQuality(chosen.quality)})` : 'heaviest usable WAN';
   const why = others.length > 0 ? `${reason}; ${others.join(', ')} worse` : `${reason}, the only one left`;
   const next = { ...state, weight: FULL_WEIGHT, changedAtMs: nowMs, reason: why };
   return {

@@ -43,7 +43,11 @@ const DEFINITIONS: Record<MetricName, Definition> = {
     help: 'Steering cost of the path: mean RTT + jitter weight x jitter + loss x loss penalty',
     labels: ['path'],
   },
-  path_weight: { type: 'gauge', help: 'HAProxy weight steering gives the WAN path (100 = full)', labels: ['path'] },
+  path_weight: {
+    type: 'gauge',
+    help: 'HAProxy weight steering gives the WAN path (100 = full)',
+    labels: ['path'],
+  },
   weight_changes_total: {
     type: 'counter',
     help: 'Weight changes made by quality steering, by direction',

@@ -13,7 +13,13 @@ export interface PathStatus {
   /** HAProxy weight from quality steering (WAN paths; 100 = full share), null for the mesh backup. */
   weight: number | null;
   /** Over the steering window: loss, mean RTT, jitter and the cost steering compares. */
-  quality: { samples: number; lossRatio: number; rttMeanMs: number | null; jitterMs: number | null; costMs: number } | null;
+  quality: {
+    samples: number;
+    lossRatio: number;
+    rttMeanMs: number | null;
+    jitterMs: number | null;
+    costMs: number;
+  } | null;
   /** Why the weight is what it is. */
   steering: string | null;
   lastChange: string | null;

@@ -53,7 +53,8 @@ describe('steering config', () => {
     expect(err.location).toMatchObject({ field: 'steering.enabled', line: base.split('\n').length + 1 });
     expect(errorOf(`${base}steering:\n  minWeight: 100\n`).location?.field).toBe('steering.minWeight');
     expect(errorOf(`${base}steering: 5\n`).message).toMatch(/must be a mapping/);
-    expect(errorOf(base.replace('backend: home, server: wan1', 'backend: [], server: wan1')).location)
-      .toMatchObject({ field: 'paths[0].backend', line: 5 });
+    expect(
+      errorOf(base.replace('backend: home, server: wan1', 'backend: [], server: wan1')).location,
+    ).toMatchObject({ field: 'paths[0].backend', line: 5 });
   });
 });
