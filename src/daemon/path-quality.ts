@@ -29,6 +29,20 @@ export function addSample(
   return [...window, sample].filter((s) => sample.atMs - s.atMs < windowMs);
 }
 
+/**
+ * Removes the last run of failed probes (the outage that took the path down, and the probes while
+ * it was down), keeping what came before and the answers since: a path that flaps down and up
+ * during a brownout keeps its loss record, one back from a clean outage starts afresh.
+ */
+export function dropOutage(window: readonly ProbeSample[]): ProbeSample[] {
+  let last = window.length - 1;
+  while (last >= 0 && window[last]?.ok) last -= 1;
+  if (last < 0) return [...window];
+  let first = last;
+  while (first > 0 && window[first - 1]?.ok === false) first -= 1;
+  return [...window.slice(0, first), ...window.slice(last + 1)];
+}
+
 /** Samples still inside the window at nowMs (a quiet path ages out too). */
 export function insideWindow(window: readonly ProbeSample[], windowMs: number, nowMs: number): ProbeSample[] {
   return window.filter((s) => nowMs - s.atMs < windowMs);

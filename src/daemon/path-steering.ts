@@ -1,5 +1,5 @@
 import { pathUsable } from './haproxy-sync.js';
-import { addSample, insideWindow, measureQuality } from './path-quality.js';
+import { addSample, dropOutage, insideWindow, measureQuality } from './path-quality.js';
 import type { PathQuality } from './path-quality.js';
 import { newSteerState, planSteering } from './steering.js';
 import type { SteerDecision, SteerInput } from './steering.js';
@@ -8,8 +8,8 @@ import type { DaemonState, Effect, PathState, StepResult, TimelineEntry } from '
 import { log, metric } from './types.js';
 
 /**
- * Folds a probe into the path's quality window. A path that just came back up starts afresh:
- * the failures of its outage were judged by rise/fall already and are no brownout.
+ * Folds a probe into the path's quality window. When the path comes back up, the failures of
+ * its outage leave the window: rise/fall judged them already, and they are no brownout.
  */
 export function recordProbe(
   before: PathState,
@@ -18,10 +18,10 @@ export function recordProbe(
   windowMs: number,
   nowMs: number,
 ): PathState {
-  const cameUp = before.up === false && after.up === true;
   const rttMs = probe.ok && probe.rttMs !== undefined ? probe.rttMs : null;
-  const window = addSample(cameUp ? [] : before.window, { atMs: nowMs, ok: probe.ok, rttMs }, windowMs);
-  return { ...after, window: cameUp ? [] : window };
+  const window = addSample(before.window, { atMs: nowMs, ok: probe.ok, rttMs }, windowMs);
+  const cameUp = before.up === false && after.up === true;
+  return { ...after, window: cameUp ? dropOutage(window) : window };
 }
 
 export function qualityOf(state: DaemonState, path: string, nowMs: number): PathQuality | null {

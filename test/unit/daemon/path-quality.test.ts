@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STEERING_DEFAULTS } from '../../../src/daemon/config-steering.js';
-import { addSample, insideWindow, measureQuality } from '../../../src/daemon/path-quality.js';
+import { addSample, dropOutage, insideWindow, measureQuality } from '../../../src/daemon/path-quality.js';
 import type { ProbeSample } from '../../../src/daemon/path-quality.js';
 import { weightFor } from '../../../src/daemon/steering.js';
 
@@ -40,5 +40,17 @@ describe('weight for an excess cost', () => {
     expect(weightFor(225, cfg)).toBe(50);
     expect(weightFor(400, cfg)).toBe(1);
     expect(weightFor(5000, { ...cfg, minWeight: 0 })).toBe(0);
+  });
+});
+
+describe('a path back from an outage', () => {
+  const pattern = (text: string): ProbeSample[] =>
+    [...text].map((c, i) => sample(i * 500, c === '+' ? 5 : null));
+  const shape = (window: ProbeSample[]): string => window.map((s) => (s.ok ? '+' : '-')).join('');
+
+  it('forgets the failures of the outage and keeps the loss before it', () => {
+    expect(shape(dropOutage(pattern('++-+-++----++')))).toBe('++-+-++++');
+    expect(shape(dropOutage(pattern('-------++')))).toBe('++');
+    expect(shape(dropOutage(pattern('+++')))).toBe('+++');
   });
 });
