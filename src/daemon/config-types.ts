@@ -40,6 +40,8 @@ export interface SteeringConfig {
   lossPenaltyMs: number;
   /** How many times its jitter is added to a path's cost. */
   jitterWeight: number;
+  /** This share of the best WAN's latency (mean RTT + jitter part of its cost) is free: RTT noise grows with RTT. */
+  tolerancePercent: number;
   /** At this excess cost over the best WAN a path starts losing weight. */
   degradeMs: number;
   /** At this excess a path falls to minWeight. */

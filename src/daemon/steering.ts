@@ -50,6 +50,15 @@ export function weightFor(excessMs: number, cfg: SteeringConfig): number {
   return Math.min(FULL_WEIGHT, Math.max(cfg.minWeight, Math.round(FULL_WEIGHT * share)));
 }
 
+/**
+ * How much worse a path is than the best. RTT noise grows with the RTT (a loaded host adds to every
+ * probe), so a margin of tolerancePercent of the best's latency part (RTT and jitter, not loss) is free.
+ */
+export function excessOver(q: PathQuality, best: PathQuality, cfg: SteeringConfig): number {
+  const bestLatencyMs = (best.rttMeanMs ?? 0) + cfg.jitterWeight * (best.jitterMs ?? 0);
+  return q.costMs - best.costMs - (bestLatencyMs * cfg.tolerancePercent) / 100;
+}
+
 const ms = (value: number | null): string => (value === null ? '-' : `${Math.round(value)} ms`);
 
 export function describeQuality(q: PathQuality): string {
@@ -68,10 +77,10 @@ function verdictReason(p: Judged, best: SteerInput, cfg: SteeringConfig, to: num
   const limit =
     to < from
       ? to <= cfg.minWeight
-        ? `drain at +${cfg.drainMs}`
-        : `degrade at +${cfg.degradeMs}`
-      : `recover below +${cfg.recoverMs}`;
-  return `${cost} (+${Math.round(p.excessMs)} ms, ${limit}): ${describeQuality(p.quality)}`;
+        ? `drain at ${cfg.drainMs}`
+        : `degrade at ${cfg.degradeMs}`
+      : `recover below ${cfg.recoverMs}`;
+  return `${cost} (excess ${Math.round(p.excessMs)} ms, ${limit}): ${describeQuality(p.quality)}`;
 }
 
 /** The next weight of one judged path, or null to keep it; lowering and raising each wait out dwellMs. */
@@ -133,7 +142,7 @@ export function planSteering(
       steering[input.name] = { ...state, badSinceMs: null, goodSinceMs: null };
       continue;
     }
-    const excessMs = input.quality.costMs - best.quality.costMs;
+    const excessMs = excessOver(input.quality, best.quality, cfg);
     const next = judge({ ...input, excessMs }, state, best, cfg, nowMs);
     steering[input.name] = next.state;
     if (next.decision) decisions.push(next.decision);

@@ -111,6 +111,7 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       minSamples: opt({ kind: 'int', min: 1, max: 10_000 }),
       lossPenaltyMs: opt({ kind: 'int', min: 0, max: 600_000 }),
       jitterWeight: opt({ kind: 'int', min: 0, max: 100 }),
+      tolerancePercent: opt({ kind: 'int', min: 0, max: 1000 }),
       degradeMs: opt({ kind: 'int', min: 1, max: 60_000 }),
       drainMs: opt({ kind: 'int', min: 1, max: 600_000 }),
       recoverMs: opt({ kind: 'int', min: 0, max: 60_000 }),

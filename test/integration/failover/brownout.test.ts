@@ -62,11 +62,13 @@ async function daemonWeights(wan: LossyPart): Promise<number[]> {
 const degrade = (part: LossyPart, percent: number): Promise<string> =>
   degradeLink(stack.hosts.proxy, part, addressOf(stack.topology, 'proxy', LOSSY_NETWORK[part]), percent);
 
-async function weightTimeline(since: number): Promise<string[]> {
+/** The daemons' timeline entries since a time, weight decisions only unless `all`. */
+async function weightTimeline(since: number, all = false): Promise<string[]> {
   const lines: string[] = [];
   for (const node of INGRESS_NODES) {
     const { timeline } = await daemonStatus(stack, node);
-    for (const t of timeline.filter((e) => e.subject.startsWith('weight ') && Date.parse(e.at) >= since))
+    const wanted = (subject: string): boolean => all || subject.startsWith('weight ');
+    for (const t of timeline.filter((e) => wanted(e.subject) && Date.parse(e.at) >= since))
       lines.push(`${node} ${t.at.slice(11, 23)} ${t.subject} ${t.from}->${t.to}: ${t.reason}`);
   }
   return lines;
@@ -88,7 +90,13 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
   let healthyP95 = 0;
 
   it('30 % loss on WAN 1: after the settling time no request fails and p95 stays within 3x healthy', async () => {
-    await underLoadOn(stack, HEALTHY_MS + SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
+    await underLoadOn(stack, 60_000 + HEALTHY_MS + SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
+      // Whatever the daemons did while the freshly started lab settled, both WANs are at full weight first.
+      await waitFor('both WANs at full weight', 60_000, async () =>
+        [...(await daemonWeights('wan1')), ...(await daemonWeights('wan2'))].every((w) => w === FULL)
+          ? true
+          : undefined,
+      );
       const startedAt = Date.now();
       await sleep(HEALTHY_MS);
       expect(await daemonWeights('wan1')).toEqual([FULL, FULL]);
@@ -97,7 +105,9 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
       await degrade('wan1', 30);
       const drainedAt = await waitFor('wan1 steered down on both nodes', SETTLE_MS, async () =>
         (await daemonWeights('wan1')).every((w) => w <= 1) ? true : undefined,
-      );
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${(await weightTimeline(lossAt, true)).join('\n')}`);
+      });
       await sleep(Math.max(0, lossAt + SETTLE_MS - Date.now()));
       const traffic = await pathTraffic(stack, MEASURE_MS);
       const samples = await drained(load);
@@ -112,7 +122,7 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
           `settling time ${SETTLE_MS} ms; then p95 ${degradedP95} ms over ${degraded.length} requests ` +
           `(${(degradedP95 / healthyP95).toFixed(2)}x), ${degraded.filter((s) => !s.ok).length} failed; ` +
           `sessions ${JSON.stringify(traffic)}`,
-        ...(await weightTimeline(lossAt)),
+        ...(await weightTimeline(lossAt, true)),
       );
       expect(degraded.length).toBeGreaterThan(100);
       expect(degraded.filter((s) => !s.ok)).toEqual([]);
@@ -162,6 +172,7 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
           `30 % loss on wan1 and 5 % on wan2: weights wan1 ${wan1.join('/')} wan2 ${wan2.join('/')}; ` +
             `p95 ${p95Ms(samples)} ms over ${samples.length} requests, ${samples.filter((s) => !s.ok).length} failed; ` +
             `sessions ${JSON.stringify(traffic)}`,
+          ...(await weightTimeline(lossAt, true)),
         );
         expect(traffic.mesh).toBe(0);
         expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);

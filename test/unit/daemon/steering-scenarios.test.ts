@@ -89,7 +89,7 @@ describe('quality steering replayed from probe fixtures', () => {
     const entries = s.state.timeline.filter((t) => t.subject === 'weight wan1');
     expect(entries.length).toBeGreaterThanOrEqual(2);
     expect(entries[0]?.from).toBe('100');
-    expect(entries[0]?.reason).toMatch(/^cost \d+ ms vs \d+ ms on wan2 \(\+\d+ ms, (drain|degrade) at/);
+    expect(entries[0]?.reason).toMatch(/^cost \d+ ms vs \d+ ms on wan2 \(excess \d+ ms, (drain|degrade) at \d+\)/);
     expect(entries[0]?.reason).toMatch(/loss \d+%, rtt \d+ ms, jitter \d+ ms$/);
     const metrics = s.of('metric').filter((m) => m.name === 'weight_changes_total');
     expect(metrics.map((m) => m.labels.direction)).toContain('down');
