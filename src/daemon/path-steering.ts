@@ -66,7 +66,8 @@ export function steerPaths(state: DaemonState, nowMs: number): StepResult {
   for (const path of state.config.paths) {
     if (path.kind !== 'wan') continue;
     const quality = qualityOf(state, path.name, nowMs);
-    if (quality) inputs.push({ name: path.name, usable: pathUsable(state, path) === true, quality });
+    const up = state.paths[path.name]?.up === true;
+    if (quality) inputs.push({ name: path.name, up, usable: pathUsable(state, path) === true, quality });
   }
   if (inputs.length === 0) return { state, effects: [] };
   const plan = planSteering(inputs, state.steering, state.config.steering, nowMs);

@@ -17,7 +17,9 @@ export interface SteerState {
 
 export interface SteerInput {
   name: string;
-  /** Our probes say up and HAProxy's checks do not say down. */
+  /** Our probes say up: the path is judged. */
+  up: boolean;
+  /** Up, and HAProxy's checks do not say down: HAProxy can send traffic to it now. */
   usable: boolean;
   quality: PathQuality;
 }
@@ -118,8 +120,8 @@ function judge(p: Judged, prev: SteerState, best: SteerInput, cfg: SteeringConfi
 /**
  * Steering by quality, relative to the best usable WAN: a path whose cost exceeds the best's by
  * degradeMs for dwellMs loses weight in proportion to the excess (down to minWeight); one back
- * within recoverMs for dwellMs climbs by restoreStepPercent per dwellMs. The best usable WAN always
- * has full weight at once, so traffic never waits for a climb when the healthy path fails.
+ * within recoverMs for dwellMs climbs by restoreStepPercent per dwellMs. Some usable WAN always
+ * has full weight, so traffic never waits for a climb when the healthy path fails.
  */
 export function planSteering(
   inputs: readonly SteerInput[],
@@ -130,11 +132,9 @@ export function planSteering(
   const steering: Record<string, SteerState> = {};
   for (const input of inputs) steering[input.name] = prev[input.name] ?? newSteerState();
   if (!cfg.enabled) return { steering, decisions: [] };
-  const judged = inputs.filter((p) => p.usable && p.quality.samples >= cfg.minSamples);
-  const best = judged.reduce<SteerInput | null>(
-    (b, p) => (b === null || p.quality.costMs < b.quality.costMs ? p : b),
-    null,
-  );
+  // Judged on our own probes: HAProxy's checks flip a lossy path DOWN and UP, which must not reset its clocks.
+  const judged = inputs.filter((p) => p.up && p.quality.samples >= cfg.minSamples);
+  const best = cheapest(judged);
   const decisions: SteerDecision[] = [];
   for (const input of inputs) {
     const state = steering[input.name] ?? newSteerState();
@@ -147,30 +147,40 @@ export function planSteering(
     steering[input.name] = next.state;
     if (next.decision) decisions.push(next.decision);
   }
-  const promoted = promoteBest(inputs, best, steering, nowMs);
+  const promoted = promoteBest(inputs, judged, steering, cfg, nowMs);
   return { steering: promoted.steering, decisions: [...decisions, ...promoted.decisions] };
 }
 
+function cheapest(paths: readonly SteerInput[]): SteerInput | null {
+  return paths.reduce<SteerInput | null>(
+    (b, p) => (b === null || p.quality.costMs < b.quality.costMs ? p : b),
+    null,
+  );
+}
+
 /**
- * Some usable WAN always carries full weight: when none does (the healthy one failed), the best
- * usable one (by cost, else the heaviest) gets it without waiting for a climb.
+ * Some WAN always carries full weight: when none does (the healthy one failed), the best remaining
+ * one (by cost, else the heaviest) gets it without waiting for a climb. With minWeight 0 a lowered
+ * WAN is out of HAProxy's rotation, so HAProxy's checks count too: else the mesh would take over.
  */
 function promoteBest(
   inputs: readonly SteerInput[],
-  best: SteerInput | null,
+  judged: readonly SteerInput[],
   steering: Record<string, SteerState>,
+  cfg: SteeringConfig,
   nowMs: number,
 ): SteerResult {
-  const usable = inputs.filter((p) => p.usable);
+  const usable = inputs.filter((p) => (cfg.minWeight === 0 ? p.usable : p.up));
   const weightOf = (p: SteerInput): number => steering[p.name]?.weight ?? FULL_WEIGHT;
+  if (usable.some((p) => weightOf(p) === FULL_WEIGHT)) return { steering, decisions: [] };
+  const best = cheapest(judged.filter((p) => usable.includes(p)));
   const heaviest = usable.reduce<SteerInput | null>(
     (h, p) => (h === null || weightOf(p) > weightOf(h) ? p : h),
     null,
   );
-  if (usable.some((p) => weightOf(p) === FULL_WEIGHT)) return { steering, decisions: [] };
   const chosen = best ?? heaviest;
   const state = chosen ? steering[chosen.name] : undefined;
-  if (!chosen || !state || state.weight === FULL_WEIGHT) return { steering, decisions: [] };
+  if (!chosen || !state) return { steering, decisions: [] };
   const others = usable.filter((p) => p !== chosen).map((p) => p.name);
   const reason =
     chosen === best ? `best usable WAN (${describeQuality(chosen.quality)})` : 'heaviest usable WAN';
