@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { DaemonEvent } from '../../../src/daemon/types.js';
 import { fixturePath, haproxyState, loadConfig, Scenario, server } from './harness.js';
 
 interface PathPlan {
@@ -10,6 +11,8 @@ interface PathPlan {
 
 interface Phase {
   durationMs: number;
+  /** WANs whose HAProxy checks flip DOWN and UP every other round (HAProxy read each round). */
+  haproxyFlaps?: string[];
   wan1: PathPlan;
   wan2: PathPlan;
   expect: {
@@ -34,6 +37,16 @@ function probeOf(plan: PathPlan, n: number, answered: number): { ok: boolean; rt
   return ok ? { ok, rttMs: rtts[answered % rtts.length] ?? 5 } : { ok };
 }
 
+/** HAProxy as the daemon left it, with the flapping WANs' checks DOWN on odd rounds. */
+function haproxyRound(s: Scenario, flaps: string[], operational: boolean): DaemonEvent {
+  const servers = { ...(s.state.haproxy ?? {}) };
+  for (const wan of flaps) {
+    const current = servers[`home/${wan}`];
+    if (current) servers[`home/${wan}`] = { ...current, operational };
+  }
+  return { type: 'haproxy-state', servers };
+}
+
 function replay(phases: Phase[]) {
   const config = loadConfig('ingress.yml', (c) => ({
     ...c,
@@ -53,6 +66,7 @@ function replay(phases: Phase[]) {
         s.at(atMs, { type: 'probe', path: wan, reason: 'timeout', ...probe });
       }
       s.at(atMs, { type: 'probe', path: 'mesh', ok: true, rttMs: 20 });
+      if (phase.haproxyFlaps) s.at(atMs, haproxyRound(s, phase.haproxyFlaps, n % 2 === 0));
     }
     const changes = s.emitted
       .filter((e) => e.atMs > startMs && e.effect.kind === 'setServerWeight')
@@ -89,7 +103,9 @@ describe('quality steering replayed from probe fixtures', () => {
     const entries = s.state.timeline.filter((t) => t.subject === 'weight wan1');
     expect(entries.length).toBeGreaterThanOrEqual(2);
     expect(entries[0]?.from).toBe('100');
-    expect(entries[0]?.reason).toMatch(/^cost \d+ ms vs \d+ ms on wan2 \(excess \d+ ms, (drain|degrade) at \d+\)/);
+    expect(entries[0]?.reason).toMatch(
+      /^cost \d+ ms vs \d+ ms on wan2 \(excess \d+ ms, (drain|degrade) at \d+\)/,
+    );
     expect(entries[0]?.reason).toMatch(/loss \d+%, rtt \d+ ms, jitter \d+ ms$/);
     const metrics = s.of('metric').filter((m) => m.name === 'weight_changes_total');
     expect(metrics.map((m) => m.labels.direction)).toContain('down');
