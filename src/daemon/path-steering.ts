@@ -88,6 +88,47 @@ export function steerPaths(state: DaemonState, nowMs: number): StepResult {
   };
 }
 
+/**
+ * A WAN back from a flap hold-down is suspect: it restarts at minWeight and climbs like any
+ * recovering path, instead of taking full traffic until its new window has judged it again.
+ */
+export function restartAfterHold(
+  state: DaemonState,
+  before: PathState,
+  after: PathState,
+  nowMs: number,
+): StepResult {
+  const steer = state.steering[after.name];
+  const { minWeight, enabled } = state.config.steering;
+  const backFromHold = before.up === false && after.up === true && before.heldUntilMs !== null;
+  if (!enabled || !steer || !backFromHold || steer.weight <= minWeight) return { state, effects: [] };
+  const reason = 'back from a flap hold-down: climbs from the floor';
+  const decision: SteerDecision = { path: after.name, from: steer.weight, to: minWeight, reason };
+  const entry: TimelineEntry = {
+    atMs: nowMs,
+    subject: `weight ${after.name}`,
+    from: String(steer.weight),
+    to: String(minWeight),
+    reason,
+  };
+  const next = {
+    ...steer,
+    weight: minWeight,
+    changedAtMs: nowMs,
+    badSinceMs: null,
+    goodSinceMs: null,
+    reason,
+  };
+  return {
+    state: {
+      ...state,
+      steering: { ...state.steering, [after.name]: next },
+      timeline: appendTimeline(state.timeline, entry),
+    },
+    effects: decisionEffects(decision),
+  };
+}
+
 export function initialSteering(state: Pick<DaemonState, 'config'>): DaemonState['steering'] {
   return Object.fromEntries(
     state.config.paths.filter((p) => p.kind === 'wan').map((p) => [p.name, newSteerState()]),

@@ -6,7 +6,13 @@ import { failoverEffects, reconcileHaproxy } from './haproxy-sync.js';
 import { applyProbe, evaluate, newPathState } from './path-health.js';
 import type { PathUpdate } from './path-health.js';
 import { applyPeerReport, newPeerState } from './peers.js';
-import { initialSteering, qualityMetrics, recordProbe, steerPaths } from './path-steering.js';
+import {
+  initialSteering,
+  qualityMetrics,
+  recordProbe,
+  restartAfterHold,
+  steerPaths,
+} from './path-steering.js';
 import { appendTimeline } from './timeline.js';
 import { fireTimers } from './timers.js';
 import type { DaemonEvent, DaemonState, Effect, StepResult, TimelineEntry } from './types.js';
@@ -95,7 +101,9 @@ function onProbe(
   const update = applyProbe(path, event, state.config.probe, nowMs);
   const windowMs = state.config.steering.windowMs;
   const next = withPath(state, { ...update, path: recordProbe(path, update.path, event, windowMs, nowMs) });
-  return { state: next.state, effects: [...next.effects, ...qualityMetrics(next.state, path.name, nowMs)] };
+  const restarted = restartAfterHold(next.state, path, update.path, nowMs);
+  const metrics = qualityMetrics(restarted.state, path.name, nowMs);
+  return { state: restarted.state, effects: [...next.effects, ...restarted.effects, ...metrics] };
 }
 
 function onPeerStatus(
@@ -122,8 +130,9 @@ function onTick(state: DaemonState, nowMs: number): StepResult {
     const update = evaluate(path, state.config.probe, nowMs, 'hold-down expired');
     if (update.path === path) continue;
     const next = withPath(current, update);
-    current = next.state;
-    effects.push(...next.effects);
+    const restarted = restartAfterHold(next.state, path, update.path, nowMs);
+    current = restarted.state;
+    effects.push(...next.effects, ...restarted.effects);
   }
   const fired = fireTimers(current, nowMs);
   return { state: fired.state, effects: [...effects, ...fired.effects] };

@@ -248,7 +248,8 @@ export async function underLoadOn(
 ): Promise<void> {
   const load = await clientLoad(stack, durationMs);
   try {
-    const { value: baseline } = await waitFor('a baseline of requests', 10_000, async () => {
+    // The load host may take a while to start Node on a busy machine.
+    const { value: baseline } = await waitFor('a baseline of requests', 30_000, async () => {
       const samples = await load.samples();
       return samples.length >= 10 ? samples : undefined;
     }).catch(async (err: Error) => {
