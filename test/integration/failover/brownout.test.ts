@@ -168,7 +168,11 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
     const steps = await weightTimeline(healAt);
     report.push(`heal wan1: full weight on both nodes after ${back.atMs - healAt} ms`, ...steps);
     for (const node of INGRESS_NODES) {
-      const climbs = steps.filter((l) => l.startsWith(`${node} `) && l.includes('weight wan1'));
+      const rising = (l: string): boolean => {
+        const [, from, to] = / weight wan1 (\d+)->(\d+):/.exec(l) ?? [];
+        return Number(to) > Number(from);
+      };
+      const climbs = steps.filter((l) => l.startsWith(`${node} `) && rising(l));
       // Gradual: more than one step from the floor to full.
       expect(climbs.length, climbs.join('\n')).toBeGreaterThanOrEqual(2);
       expect(
