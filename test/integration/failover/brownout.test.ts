@@ -7,16 +7,8 @@ import { degradeLink, healLink, LOSSY_NETWORK, type LossyPart } from '../../../s
 import type { LoadSample } from '../../../src/lab/load.js';
 import type { StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
-import {
-  daemonStatus,
-  drained,
-  must,
-  pathTraffic,
-  sleep,
-  startFailoverLab,
-  underLoadOn,
-  waitFor,
-} from './failover-lab.js';
+import { daemonStatus, must, pathTraffic, sleep, waitFor } from './failover-lab.js';
+import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
 const report: string[] = [];

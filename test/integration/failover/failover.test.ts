@@ -5,7 +5,6 @@ import type { LoadRun } from '../../../src/lab/load.js';
 import type { StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
 import {
-  drained,
   allowSet,
   daemonStatus,
   digA,
@@ -16,13 +15,12 @@ import {
   pathTraffic,
   relayStatuses,
   sleep,
-  startFailoverLab,
   stepRow,
-  underLoadOn,
   waitFor,
   type PathName,
   type StepRow,
 } from './failover-lab.js';
+import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
 const rows: StepRow[] = [];
