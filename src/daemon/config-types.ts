@@ -7,7 +7,10 @@ export interface PathConfig {
   kind: 'wan' | 'mesh';
   address: string;
   port: number;
+  /** The first backend's server is the one whose HAProxy check verdict is read. */
   backend: string;
+  /** Every backend the server is steered in (the https relay, then the http one). */
+  backends: string[];
   server: string;
 }
 
@@ -24,6 +27,33 @@ export interface ProbeConfig {
   flapWindowMs: number;
   /** Probes kept for the loss ratio. */
   lossWindow: number;
+}
+
+/** Weight steering by path quality (see steering.ts); every threshold is an excess over the best WAN. */
+export interface SteeringConfig {
+  enabled: boolean;
+  /** Probes older than this leave the quality window. */
+  windowMs: number;
+  /** A path is judged once its window holds this many probes. */
+  minSamples: number;
+  /** Cost of a lost probe share of 1 (100 %), in ms. */
+  lossPenaltyMs: number;
+  /** How many times its jitter is added to a path's cost. */
+  jitterWeight: number;
+  /** This share of the best WAN's latency (mean RTT + jitter part of its cost) is free: RTT noise grows with RTT. */
+  tolerancePercent: number;
+  /** At this excess cost over the best WAN a path starts losing weight. */
+  degradeMs: number;
+  /** At this excess a path falls to minWeight. */
+  drainMs: number;
+  /** Below this excess a lowered path climbs back. */
+  recoverMs: number;
+  /** A verdict must hold this long before it changes a weight, and a weight holds at least this long. */
+  dwellMs: number;
+  /** Each step back up adds at most this share of the full weight. */
+  restoreStepPercent: number;
+  /** The floor of a degraded path that still passes its checks (0 takes it out of rotation). */
+  minWeight: number;
 }
 
 export interface DnsConfig {
@@ -93,6 +123,7 @@ export interface DaemonConfig {
   node: string;
   paths: PathConfig[];
   probe: ProbeConfig;
+  steering: SteeringConfig;
   tls: ProbeTlsConfig | undefined;
   dns: DnsConfig;
   peers: PeerConfig[];

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
 import { ConfigReader } from './config-reader.js';
+import { readSteering } from './config-steering.js';
 import type { FieldPath } from './config-reader.js';
 
 import type {
@@ -48,6 +49,7 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
     node: r.str(['node']),
     paths: readPaths(r, mode),
     probe: readProbe(r),
+    steering: readSteering(r),
     tls: readTls(r),
     dns: readDns(r),
     peers,
@@ -70,12 +72,14 @@ function readPaths(r: ConfigReader, mode: DaemonMode): PathConfig[] {
   const paths = Array.from({ length: count }, (_, i): PathConfig => {
     const at = ['paths', i];
     const address = r.str([...at, 'address']);
+    const backends = readBackends(r, [...at, 'backend']);
     return {
       name: r.str([...at, 'name']),
       kind: r.oneOf([...at, 'kind'], ['wan', 'mesh'] as const),
       address,
       port: r.int([...at, 'port'], undefined, 1, 65535),
-      backend: r.str([...at, 'backend']),
+      backend: backends[0] ?? '',
+      backends,
       server: r.str([...at, 'server']),
     };
   });
@@ -84,6 +88,14 @@ function readPaths(r: ConfigReader, mode: DaemonMode): PathConfig[] {
       r.fail(['paths', i, 'name'], 'is a duplicate');
   });
   return paths;
+}
+
+/** One backend, or a list when the same server is relayed by several (https and http). */
+function readBackends(r: ConfigReader, at: FieldPath): string[] {
+  if (!Array.isArray(r.raw(at))) return [r.str(at)];
+  const backends = r.strList(at);
+  if (backends.length === 0) r.fail(at, 'must name at least one backend');
+  return backends;
 }
 
 function readProbe(r: ConfigReader): ProbeConfig {

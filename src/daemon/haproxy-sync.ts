@@ -1,10 +1,6 @@
 import type { PathConfig } from './config.js';
-import { pathWeight } from './path-health.js';
 import type { AdminState, DaemonState, Effect, ObservedServer } from './types.js';
 import { log, metric, serverKey } from './types.js';
-
-/** Weight changes smaller than this fraction are noise: re-weighting on every probe would churn HAProxy. */
-const WEIGHT_DEAD_BAND = 0.15;
 
 /** A path is usable when our probes say up and HAProxy's own checks do not say down. */
 export function pathUsable(state: DaemonState, path: PathConfig): boolean | null {
@@ -49,8 +45,13 @@ interface ServerPlan {
   observed: ObservedServer;
 }
 
-function planServer(state: DaemonState, path: PathConfig, observed: ObservedServer): ServerPlan {
-  const { backend, server } = path;
+function planServer(
+  state: DaemonState,
+  path: PathConfig,
+  backend: string,
+  observed: ObservedServer,
+): ServerPlan {
+  const { server } = path;
   const wanted = wantedAdmin(state, path);
   // An operator's maint is theirs; and a server HAProxy's checks hold DOWN is not pushed back in.
   if (wanted === null || observed.admin === 'maint') return { effects: [], observed };
@@ -62,13 +63,11 @@ function planServer(state: DaemonState, path: PathConfig, observed: ObservedServ
     effects.push(log('info', 'haproxy server state', { backend, server, from: observed.admin, to: wanted }));
     next = { ...next, admin: wanted };
   }
-  const pathState = state.paths[path.name];
-  if (path.kind === 'wan' && wanted === 'ready' && pathState) {
-    const weight = pathWeight(pathState);
-    if (Math.abs(weight - observed.weight) > Math.max(1, observed.weight * WEIGHT_DEAD_BAND)) {
-      effects.push({ kind: 'setServerWeight', backend, server, weight });
-      next = { ...next, weight };
-    }
+  // Steering changes a weight only after its dwell time, so following it exactly cannot churn HAProxy.
+  const weight = state.steering[path.name]?.weight;
+  if (path.kind === 'wan' && wanted === 'ready' && weight !== undefined && weight !== observed.weight) {
+    effects.push({ kind: 'setServerWeight', backend, server, weight });
+    next = { ...next, weight };
   }
   return { effects, observed: next };
 }
@@ -79,13 +78,15 @@ export function reconcileHaproxy(state: DaemonState): { state: DaemonState; effe
   const servers = { ...state.haproxy };
   const effects: Effect[] = [];
   for (const path of state.config.paths) {
-    const key = serverKey(path.backend, path.server);
-    const observed = servers[key];
-    if (!observed) continue;
-    const plan = planServer(state, path, observed);
-    effects.push(...plan.effects);
-    // Assume the command lands; the next `show servers state` read corrects us if not.
-    servers[key] = plan.observed;
+    for (const backend of path.backends) {
+      const key = serverKey(backend, path.server);
+      const observed = servers[key];
+      if (!observed) continue;
+      const plan = planServer(state, path, backend, observed);
+      effects.push(...plan.effects);
+      // Assume the command lands; the next `show servers state` read corrects us if not.
+      servers[key] = plan.observed;
+    }
   }
   return { state: { ...state, haproxy: servers }, effects };
 }

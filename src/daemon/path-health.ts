@@ -4,8 +4,6 @@ import { log, metric } from './types.js';
 
 /** Smoothing of the RTT average: 0.3 follows a change within a handful of probes. */
 const EWMA_ALPHA = 0.3;
-/** The RTT that halves a path's weight. */
-const WEIGHT_RTT_REF_MS = 50;
 
 export function newPathState(name: string): PathState {
   return {
@@ -15,6 +13,7 @@ export function newPathState(name: string): PathState {
     failStreak: 0,
     rttEwmaMs: null,
     samples: [],
+    window: [],
     lastChangeMs: null,
     reason: 'no probe yet',
     changesMs: [],
@@ -115,13 +114,6 @@ function transition(
 export function lossRatio(path: PathState): number {
   if (path.samples.length === 0) return 0;
   return path.samples.filter((ok) => !ok).length / path.samples.length;
-}
-
-/** Better paths get more traffic: weight falls with RTT and loss, bounded to HAProxy's 1..256. */
-export function pathWeight(path: PathState): number {
-  const rtt = path.rttEwmaMs ?? 0;
-  const quality = (1 - lossRatio(path)) * (WEIGHT_RTT_REF_MS / (WEIGHT_RTT_REF_MS + rtt));
-  return Math.min(256, Math.max(1, Math.round(256 * quality)));
 }
 
 function qualityMetrics(path: PathState): Effect[] {

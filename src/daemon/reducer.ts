@@ -6,6 +6,13 @@ import { failoverEffects, reconcileHaproxy } from './haproxy-sync.js';
 import { applyProbe, evaluate, newPathState } from './path-health.js';
 import type { PathUpdate } from './path-health.js';
 import { applyPeerReport, newPeerState } from './peers.js';
+import {
+  initialSteering,
+  qualityMetrics,
+  recordProbe,
+  restartAfterHold,
+  steerPaths,
+} from './path-steering.js';
 import { appendTimeline } from './timeline.js';
 import { fireTimers } from './timers.js';
 import type { DaemonEvent, DaemonState, Effect, StepResult, TimelineEntry } from './types.js';
@@ -15,6 +22,7 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
   return {
     config,
     paths: Object.fromEntries(config.paths.map((p) => [p.name, newPathState(p.name)])),
+    steering: initialSteering({ config }),
     haproxy: null,
     // The witness is watched like a peer (its vote counts only while it is alive) but is never a target.
     peers: Object.fromEntries(
@@ -90,7 +98,12 @@ function onProbe(
   const path = state.paths[event.path];
   if (!path)
     return { state, effects: [log('warn', 'probe result for an unknown path', { path: event.path })] };
-  return withPath(state, applyProbe(path, event, state.config.probe, nowMs));
+  const update = applyProbe(path, event, state.config.probe, nowMs);
+  const windowMs = state.config.steering.windowMs;
+  const next = withPath(state, { ...update, path: recordProbe(path, update.path, event, windowMs, nowMs) });
+  const restarted = restartAfterHold(next.state, path, update.path, nowMs);
+  const metrics = qualityMetrics(restarted.state, path.name, nowMs);
+  return { state: restarted.state, effects: [...next.effects, ...restarted.effects, ...metrics] };
 }
 
 function onPeerStatus(
@@ -117,8 +130,9 @@ function onTick(state: DaemonState, nowMs: number): StepResult {
     const update = evaluate(path, state.config.probe, nowMs, 'hold-down expired');
     if (update.path === path) continue;
     const next = withPath(current, update);
-    current = next.state;
-    effects.push(...next.effects);
+    const restarted = restartAfterHold(next.state, path, update.path, nowMs);
+    current = restarted.state;
+    effects.push(...next.effects, ...restarted.effects);
   }
   const fired = fireTimers(current, nowMs);
   return { state: fired.state, effects: [...effects, ...fired.effects] };
@@ -127,12 +141,20 @@ function onTick(state: DaemonState, nowMs: number): StepResult {
 /** Derived decisions after every event: serving state, HAProxy, DNS, firewall. */
 function reconcile(state: DaemonState, effects: Effect[], nowMs: number): StepResult {
   const serving = servingOf(state, nowMs);
-  const haproxy = reconcileHaproxy(serving.state);
+  const steered = steerPaths(serving.state, nowMs);
+  const haproxy = reconcileHaproxy(steered.state);
   const firewall = reconcileFirewall(haproxy.state, nowMs);
   const dns = reconcileDns(firewall.state, nowMs);
   return {
     state: dns.state,
-    effects: [...effects, ...serving.effects, ...haproxy.effects, ...firewall.effects, ...dns.effects],
+    effects: [
+      ...effects,
+      ...serving.effects,
+      ...steered.effects,
+      ...haproxy.effects,
+      ...firewall.effects,
+      ...dns.effects,
+    ],
   };
 }
 

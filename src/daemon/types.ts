@@ -1,4 +1,6 @@
 import type { DaemonConfig } from './config.js';
+import type { ProbeSample } from './path-quality.js';
+import type { SteerState } from './steering.js';
 
 export type AdminState = 'ready' | 'drain' | 'maint';
 export type RrType = 'A' | 'AAAA';
@@ -21,6 +23,8 @@ export interface PathState {
   rttEwmaMs: number | null;
   /** Recent probe outcomes, newest last, bounded by probe.lossWindow. */
   samples: boolean[];
+  /** Probes of the quality window (steering.windowMs), oldest first. */
+  window: ProbeSample[];
   lastChangeMs: number | null;
   reason: string;
   /** When recent state changes happened, for flap damping. */
@@ -78,6 +82,8 @@ export interface TimerState {
 export interface DaemonState {
   config: DaemonConfig;
   paths: Record<string, PathState>;
+  /** Quality steering of each WAN path: its weight and hysteresis clocks. */
+  steering: Record<string, SteerState>;
   haproxy: Record<string, ObservedServer> | null;
   peers: Record<string, PeerState>;
   /** Current RRsets keyed "name/TYPE", as read from the DNS server. */
@@ -132,7 +138,13 @@ export type MetricName =
   | 'firewall_set_size'
   | 'firewall_updates_total'
   | 'dns_answers_rejected_total'
-  | 'cert_expiry_seconds';
+  | 'cert_expiry_seconds'
+  | 'window_loss_ratio'
+  | 'rtt_mean_seconds'
+  | 'rtt_jitter_seconds'
+  | 'path_cost_seconds'
+  | 'path_weight'
+  | 'weight_changes_total';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

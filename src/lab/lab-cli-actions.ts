@@ -7,6 +7,7 @@ import { dirFlag, formatLabStatus, labStatusDoc } from './lab-cli-info.js';
 import type { LabPart } from './lab-cli-parts.js';
 import { LAB_PARTS, parseLabNode, partAction } from './lab-cli-parts.js';
 import { containerOf, loadLabContext, observe, waitSettled, type LabContext } from './lab-cli-observe.js';
+import { healLoss } from './lab-cli-degrade.js';
 import { diffSnapshots, formatSnapshot } from './lab-cli-snapshot.js';
 import {
   dockerNetworkName,
@@ -45,6 +46,7 @@ export async function setPart(ctx: LabContext, part: LabPart, broken: boolean): 
 export async function healAll(ctx: LabContext, out: LabOut): Promise<void> {
   for (const part of LAB_PARTS) {
     if (await setPart(ctx, part, false)) out.stdout.write(`healed ${part}\n`);
+    if (await healLoss(ctx, part)) out.stdout.write(`removed the packet loss on ${part}\n`);
     ctx.containers = await labContainers(ctx.api, ctx.state.runId);
   }
 }
@@ -57,7 +59,8 @@ export async function labFailHeal(
   const ctx = await loadLabContext(options.dir);
   const verb = options.broken ? 'fail' : 'heal';
   const before = (await observe(ctx)).snapshot;
-  if (!(await setPart(ctx, options.part, options.broken))) {
+  const lossHealed = !options.broken && (await healLoss(ctx, options.part));
+  if (!(await setPart(ctx, options.part, options.broken)) && !lossHealed) {
     out.stdout.write(`${options.part} is already ${options.broken ? 'failed' : 'healthy'}: nothing to do\n`);
     return 0;
   }

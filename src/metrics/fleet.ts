@@ -23,6 +23,12 @@ const HEADERS: FleetRow = {
   certDays: 'CERT DAYS',
 };
 
+/** A WAN below full weight says so, and why: the user sees the steering decision. */
+function weightNote(p: DaemonStatus['paths'][number]): string {
+  if (p.state !== 'up' || p.weight === null || p.weight === undefined || p.weight >= 100) return '';
+  return ` weight ${p.weight}${p.steering ? ` (${p.steering})` : ''}`;
+}
+
 function pathCell(status: DaemonStatus): string {
   if (status.paths.length === 0) return '-';
   return status.paths
@@ -30,7 +36,7 @@ function pathCell(status: DaemonStatus): string {
       const rtt = p.state === 'up' && p.rttMs !== null ? ` ${p.rttMs}ms` : '';
       const why = p.state === 'down' && p.reason ? ` (${p.reason})` : '';
       const held = p.heldUntil ? ' held' : '';
-      return `${p.name} ${p.state}${rtt}${held}${why}`;
+      return `${p.name} ${p.state}${rtt}${held}${why}${weightNote(p)}`;
     })
     .join('; ');
 }

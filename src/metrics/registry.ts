@@ -27,6 +27,32 @@ const DEFINITIONS: Record<MetricName, Definition> = {
     help: 'DNS answers for ingress names refused or addresses dropped before the allow-set, by reason',
     labels: ['name', 'reason'],
   },
+  window_loss_ratio: {
+    type: 'gauge',
+    help: 'Share of failed probes over the steering window',
+    labels: ['path'],
+  },
+  rtt_mean_seconds: { type: 'gauge', help: 'Mean probe RTT over the steering window', labels: ['path'] },
+  rtt_jitter_seconds: {
+    type: 'gauge',
+    help: 'Mean difference between consecutive probe RTTs over the steering window',
+    labels: ['path'],
+  },
+  path_cost_seconds: {
+    type: 'gauge',
+    help: 'Steering cost of the path: mean RTT + jitter weight x jitter + loss x loss penalty',
+    labels: ['path'],
+  },
+  path_weight: {
+    type: 'gauge',
+    help: 'HAProxy weight steering gives the WAN path (100 = full)',
+    labels: ['path'],
+  },
+  weight_changes_total: {
+    type: 'counter',
+    help: 'Weight changes made by quality steering, by direction',
+    labels: ['path', 'direction'],
+  },
   cert_expiry_seconds: {
     type: 'gauge',
     help: 'Seconds until the watched certificate expires',

@@ -1,4 +1,5 @@
-import { lossRatio, pathWeight } from '../daemon/path-health.js';
+import { lossRatio } from '../daemon/path-health.js';
+import { qualityOf } from '../daemon/path-steering.js';
 import { deadPeerNames } from '../daemon/peers.js';
 import type { DaemonState } from '../daemon/types.js';
 
@@ -9,7 +10,18 @@ export interface PathStatus {
   heldUntil: string | null;
   rttMs: number | null;
   loss: number;
-  weight: number;
+  /** HAProxy weight from quality steering (WAN paths; 100 = full share), null for the mesh backup. */
+  weight: number | null;
+  /** Over the steering window: loss, mean RTT, jitter and the cost steering compares. */
+  quality: {
+    samples: number;
+    lossRatio: number;
+    rttMeanMs: number | null;
+    jitterMs: number | null;
+    costMs: number;
+  } | null;
+  /** Why the weight is what it is. */
+  steering: string | null;
   lastChange: string | null;
   reason: string;
 }
@@ -40,6 +52,19 @@ export interface DaemonStatus {
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
 }
 
+const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+function roundQuality(q: ReturnType<typeof qualityOf>): PathStatus['quality'] {
+  if (!q) return null;
+  return {
+    samples: q.samples,
+    lossRatio: Math.round(q.lossRatio * 1000) / 1000,
+    rttMeanMs: round1(q.rttMeanMs),
+    jitterMs: round1(q.jitterMs),
+    costMs: Math.round(q.costMs * 10) / 10,
+  };
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function peerStatus(state: DaemonState, name: string): PeerStatus {
@@ -65,7 +90,9 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
         heldUntil: held ? iso(s.heldUntilMs) : null,
         rttMs: s?.rttEwmaMs === null || s === undefined ? null : Math.round(s.rttEwmaMs * 10) / 10,
         loss: s ? lossRatio(s) : 0,
-        weight: s ? pathWeight(s) : 0,
+        weight: state.steering[p.name]?.weight ?? null,
+        quality: roundQuality(qualityOf(state, p.name, nowMs)),
+        steering: state.steering[p.name]?.reason ?? null,
         lastChange: iso(s?.lastChangeMs ?? null),
         reason: s?.reason ?? '',
       };

@@ -3,6 +3,7 @@ import type * as LabActions from '../../lab/lab-cli-actions.js';
 import type { LabOut } from '../../lab/lab-cli-actions.js';
 import { LAB_PARTS, parseLabBase, parseLabPart } from '../../lab/lab-cli-parts.js';
 import { DEFAULT_LAB_DIR } from '../../lab/lab-state.js';
+import { LOSSY_PARTS, parseLossPercent, parseLossyPart } from '../../lab/link-loss.js';
 import { STACK_HOSTS } from '../../lab/topology.js';
 import type { SetExitCode } from './index.js';
 
@@ -22,7 +23,9 @@ function registerFailHeal(lab: Command, setExitCode: SetExitCode, broken: boolea
   lab
     .command(`${verb} <part>`)
     .description(
-      `${broken ? 'cut' : 'restore'} a part (${LAB_PARTS.join('|')}) and print what the lab noticed`,
+      broken
+        ? `cut a part (${LAB_PARTS.join('|')}) and print what the lab noticed`
+        : `restore a part (${LAB_PARTS.join('|')}), packet loss from \`degrade\` too, and print what the lab noticed`,
     )
     .option('--dir <path>', DIR_HELP, defaultDir())
     .option('--wait <seconds>', 'how long to watch for the change', '30')
@@ -68,6 +71,18 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
     });
   registerFailHeal(lab, setExitCode, true);
   registerFailHeal(lab, setExitCode, false);
+  lab
+    .command('degrade <part> <percent>')
+    .description(
+      `drop PERCENT % of the packets arriving at the local proxy on a link (${LOSSY_PARTS.join('|')}), at random; \`heal\` undoes it`,
+    )
+    .option('--dir <path>', DIR_HELP, defaultDir())
+    .action(async (name: string, percentText: string, flags: DirFlags) => {
+      const part = parseLossyPart(name);
+      const percent = parseLossPercent(percentText);
+      const { labDegrade } = await import('../../lab/lab-cli-degrade.js');
+      setExitCode(await labDegrade({ dir: flags.dir, part, percent }, out));
+    });
   lab
     .command('status')
     .description("the lab's nodes, addresses and health")

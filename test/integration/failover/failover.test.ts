@@ -1,14 +1,11 @@
 // Issue 5's must-show, on the real lab topology after `ingress up`, with a client's load running
 // through both ingress nodes during every step: what fails, for how long, and where traffic goes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadRun, LoadSample } from '../../../src/lab/load.js';
-import { putFile } from '../../../src/lab/stack-services.js';
-import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
+import type { LoadRun } from '../../../src/lab/load.js';
+import type { StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
-import { runCli } from '../support/cli.js';
 import {
   allowSet,
-  clientLoad,
   daemonStatus,
   digA,
   digTtlS,
@@ -23,6 +20,7 @@ import {
   type PathName,
   type StepRow,
 } from './failover-lab.js';
+import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
 const rows: StepRow[] = [];
@@ -37,32 +35,8 @@ const every = (want: Partial<Record<PathName, RegExp>>) => async () => {
   return ok ? statuses : undefined;
 };
 
-/** Runs a step under load: baseline without failures, the event, then the step's checks. */
-async function underLoad(durationMs: number, body: (load: LoadRun) => Promise<void>): Promise<void> {
-  const load = await clientLoad(stack, durationMs);
-  try {
-    const { value: baseline } = await waitFor('a baseline of requests', 10_000, async () => {
-      const samples = await load.samples();
-      return samples.length >= 10 ? samples : undefined;
-    }).catch(async (err: Error) => {
-      const unit = await stack.hosts.client.exec(`journalctl -u ${load.unit} --no-pager | tail -20`);
-      throw new Error(`${err.message}\n${unit.stdout}`);
-    });
-    expect(
-      baseline.filter((s) => !s.ok),
-      'no failures before the event',
-    ).toEqual([]);
-    await body(load);
-  } finally {
-    await load.stop();
-  }
-}
-
-/** Every request of the run, each finished: the load stops and drains first. */
-async function drained(load: LoadRun): Promise<LoadSample[]> {
-  await load.stop();
-  return load.samples();
-}
+const underLoad = (durationMs: number, body: (load: LoadRun) => Promise<void>): Promise<void> =>
+  underLoadOn(stack, durationMs, body);
 
 async function reconnectWan(wan: 'wan1' | 'wan2'): Promise<void> {
   if (stack.hosts.proxy.addresses[wan] !== undefined) return;
@@ -70,24 +44,7 @@ async function reconnectWan(wan: 'wan1' | 'wan2'): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startStackLab({ base: 241 });
-  // A first run on bare nodes installs the stack's packages: give it the time a user would.
-  const up = await runCli(['up', '-i', stack.inventoryDir, '--known-hosts', stack.lab.knownHostsFile], {
-    timeoutMs: 900_000,
-  });
-  if (up.code !== 0)
-    throw new Error(`ingress up failed (${up.code}):\n${up.stdout.slice(-3000)}\n${up.stderr}`);
-  const pebble = addressOf(stack.topology, 'pebble', 'public');
-  const root = await must(
-    stack,
-    'pebble',
-    `curl -fsS --cacert /etc/pebble/ca.pem https://${pebble}:15000/roots/0`,
-  );
-  await putFile(stack.hosts.client, '/tmp/pebble-root.pem', `${root}\n`);
-  const { tsig } = stack;
-  const key = `key "${tsig.name}" { algorithm ${tsig.algorithm}; secret "${tsig.secretBase64}"; };\n`;
-  await putFile(stack.hosts.client, '/root/tsig.key', key, '0600');
-  await waitFor('every relay path UP', 60_000, every({ wan1: /^UP/, wan2: /^UP/, mesh: /^UP/ }));
+  stack = await startFailoverLab(241);
 }, 1_200_000);
 
 afterAll(async () => {

@@ -118,6 +118,20 @@ describe('ingress lab, driven by the README', () => {
     expect((await shell.run(readmeLine('ingress lab status'))).code).toBe(0);
   }, 180_000);
 
+  it("`lab degrade wan1 30` drops packets on the proxy's WAN 1 in a table of its own, `lab heal wan1` removes it", async () => {
+    const degrade = await shell.run(readmeLine('ingress lab degrade wan1 30'));
+    expect(degrade.code, degrade.stderr).toBe(0);
+    expect(degrade.stdout).toMatch(
+      /^wan1: dropping 30% of the packets arriving at the proxy on eth\d+ \(nft table inet ingress_lab_loss_wan1\)/,
+    );
+    const table = await shell.run('ingress lab exec proxy -- nft list table inet ingress_lab_loss_wan1');
+    expect(table.stdout).toMatch(/iifname "eth\d+" numgen random mod 100 < 30 drop/);
+    const heal = await shell.run(readmeLine('ingress lab heal wan1'));
+    expect(heal.code, heal.stderr).toBe(0);
+    const gone = await shell.run('ingress lab exec proxy -- nft list table inet ingress_lab_loss_wan1');
+    expect(gone.code).not.toBe(0);
+  }, 180_000);
+
   it('`lab down` removes every container and network it made, and its folder', async () => {
     const down = await shell.run(readmeLine('ingress lab down'));
     expect(down.code, down.stderr).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProbe, lossRatio, newPathState, pathWeight } from '../../../src/daemon/path-health.js';
+import { applyProbe, lossRatio, newPathState } from '../../../src/daemon/path-health.js';
 import type { PathState } from '../../../src/daemon/types.js';
 import { loadConfig } from './harness.js';
 
@@ -52,24 +52,5 @@ describe('path hysteresis (rise 2, fall 3)', () => {
   it('forgets losses older than the window', () => {
     const path = run('-'.repeat(3) + '+'.repeat(cfg.lossWindow));
     expect(lossRatio(path)).toBe(0);
-  });
-});
-
-describe('path weight', () => {
-  const make = (rttEwmaMs: number | null, samples: boolean[]): PathState => ({
-    ...newPathState('p'),
-    rttEwmaMs,
-    samples,
-  });
-
-  it('is 256 for a perfect path and falls with RTT and loss, never below 1', () => {
-    expect(pathWeight(make(0, [true]))).toBe(256);
-    expect(pathWeight(make(50, [true]))).toBe(128);
-    expect(pathWeight(make(0, [true, false]))).toBe(128);
-    expect(pathWeight(make(100_000, [false, false, true]))).toBe(1);
-  });
-
-  it('prefers the lower-RTT path', () => {
-    expect(pathWeight(make(10, [true]))).toBeGreaterThan(pathWeight(make(80, [true])));
   });
 });

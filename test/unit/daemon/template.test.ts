@@ -16,7 +16,7 @@ const YGG: Record<string, string> = {
 };
 
 /** The facts the play has by the time daemon.yml is rendered (defaults.yml, yggdrasil-facts.yml). */
-function render(host: string): string {
+function render(host: string, extra: Record<string, unknown> = {}): string {
   const hostvars = Object.fromEntries(
     Object.entries(YGG).map(([name, ygg]) => [
       name,
@@ -39,6 +39,7 @@ function render(host: string): string {
     ig_checks: { inter_ms: 500, timeout_check_ms: 1000, rise: 2, fall: 2 },
     ig_services: [{ domain: 'www.lab.test' }],
     ingress_dns: { server: '10.0.0.53', zone: 'lab.test' },
+    ...extra,
   };
   return createTemplar().renderText(template, vars, 'daemon.yml.j2');
 }
@@ -72,5 +73,29 @@ describe('daemon.yml.j2: the daemons watch each other over the mesh', () => {
 
   it('keeps `listen.host` the single loopback address that existing tools read', () => {
     expect(render('ingress-2')).toMatch(/^listen:\n {2}host: 127\.0\.0\.1\n/m);
+  });
+});
+
+describe('daemon.yml.j2: quality steering', () => {
+  it('steers each WAN server in both relay backends, with defaults when group_vars say nothing', () => {
+    const config = parseDaemonConfig(render('ingress-1'), 'daemon.yml');
+    expect(config.paths.map((p) => `${p.name}:${p.backends.join('+')}`)).toEqual([
+      'wan1:to_proxy_https+to_proxy_http',
+      'mesh:to_proxy_https+to_proxy_http',
+    ]);
+    expect(config.steering.degradeMs).toBe(150);
+  });
+
+  it('passes ingress_steering through, one key a line, so an error names its line', () => {
+    const text = render('ingress-1', { ingress_steering: { dwellMs: 4000, minWeight: 0 } });
+    expect(parseDaemonConfig(text, 'daemon.yml').steering).toMatchObject({ dwellMs: 4000, minWeight: 0 });
+    const bad = render('ingress-1', { ingress_steering: { drainMs: 'soon' } });
+    const line = bad.split('\n').findIndex((l) => l.includes('drainMs')) + 1;
+    expect(() => parseDaemonConfig(bad, 'daemon.yml')).toThrow(/integer/);
+    try {
+      parseDaemonConfig(bad, 'daemon.yml');
+    } catch (err) {
+      expect(err).toMatchObject({ location: { file: 'daemon.yml', line, field: 'steering.drainMs' } });
+    }
   });
 });

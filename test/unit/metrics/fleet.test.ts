@@ -43,6 +43,26 @@ describe('the fleet table of `ingress status`', () => {
     });
   });
 
+  it('shows a WAN steered below full weight with the reason, and the quality in /status', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    for (let i = 0; i < 12; i += 1) {
+      s.at(s.nowMs + 1000, { type: 'probe', path: 'wan1', ok: true, rttMs: 10 });
+      s.at(s.nowMs + 1, { type: 'probe', path: 'wan2', ok: i % 3 !== 0, rttMs: 300, reason: 'timeout' });
+    }
+    const status = buildStatus(s.state, s.nowMs);
+    const wan2 = status.paths.find((p) => p.name === 'wan2');
+    expect(wan2?.weight).toBeLessThan(100);
+    expect(wan2?.quality).toMatchObject({ samples: 10, rttMeanMs: 300, jitterMs: 0 });
+    expect(status.paths.find((p) => p.name === 'mesh')?.weight).toBeNull();
+    const [row] = fleetRows([{ host: 'ingress-1', status }]);
+    expect(row?.paths).toMatch(
+      new RegExp(
+        `wan2 up \\d+(\\.\\d)?ms weight ${wan2?.weight} \\(cost \\d+ ms vs 10 ms on wan1 .*loss \\d+%, rtt 300 ms, jitter 0 ms\\)`,
+      ),
+    );
+    expect(row?.paths).toMatch(/^wan1 up 10ms; /);
+  });
+
   it('says when the allow-set is kept because a DNS answer was refused', () => {
     const s = new Scenario(loadConfig('local.yml'));
     s.at(1, { type: 'dns-observed', ok: false, names: ['ingress-1.nodes.example.org'], error: 'spoofed' });

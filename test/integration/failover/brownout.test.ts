@@ -1,0 +1,205 @@
+// Brownouts on the real lab after `ingress up`: a share of the packets arriving at the local
+// proxy on a WAN is dropped (nftables, `ingress lab degrade`'s code) under a client load through
+// both ingress nodes; the daemons must steer HAProxy's weights off the lossy WAN before users feel it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServersState } from '../../../src/haproxy/parse.js';
+import { degradeLink, healLink, LOSSY_NETWORK, type LossyPart } from '../../../src/lab/link-loss.js';
+import type { LoadSample } from '../../../src/lab/load.js';
+import type { StackLab } from '../../../src/lab/stack-lab.js';
+import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
+import { daemonStatus, must, pathTraffic, sleep, waitFor } from './failover-lab.js';
+import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
+
+let stack: StackLab;
+const report: string[] = [];
+/** From the loss starting to the window where users must not feel it (detection and two dwells, with slack). */
+const SETTLE_MS = 15_000;
+/** Measured after settling: long enough for ~200 requests at 5 req/s on each of two nodes. */
+const MEASURE_MS = 20_000;
+const HEALTHY_MS = 20_000;
+const FULL = 100;
+
+function p95Ms(samples: readonly LoadSample[]): number {
+  const sorted = samples.map((s) => s.durationMs).sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
+}
+
+const between = (samples: readonly LoadSample[], fromMs: number, toMs: number): LoadSample[] =>
+  samples.filter((s) => s.atMs >= fromMs && s.atMs < toMs);
+
+/** What HAProxy holds now: the weight of each WAN server in both relay backends, per ingress node. */
+async function haproxyWeights(): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const node of INGRESS_NODES) {
+    const rows = parseServersState(
+      await must(stack, node, '/usr/local/lib/ingress/haproxy-cmd "show servers state"'),
+    );
+    out[node] = Object.fromEntries(
+      rows.filter((r) => r.server !== 'mesh').map((r) => [`${r.backend}/${r.server}`, r.weight]),
+    );
+  }
+  return out;
+}
+
+/**
+ * Whether HAProxy on every ingress node keeps new connections off a WAN in both relay backends:
+ * steered to the floor weight, or drained because the daemon holds the path down (a lossy path
+ * also flaps), or DOWN by HAProxy's own checks.
+ */
+async function offEverywhere(wan: LossyPart): Promise<boolean> {
+  for (const node of INGRESS_NODES) {
+    const rows = parseServersState(
+      await must(stack, node, '/usr/local/lib/ingress/haproxy-cmd "show servers state"'),
+    ).filter((r) => r.server === wan);
+    if (rows.length !== 2 || !rows.every((r) => r.weight <= 1 || r.admin !== 'ready' || !r.operational))
+      return false;
+  }
+  return true;
+}
+
+/** Each ingress daemon's steering weight of a WAN, from its /status. */
+async function daemonWeights(wan: LossyPart): Promise<number[]> {
+  const weights: number[] = [];
+  for (const node of INGRESS_NODES) {
+    const path = (await daemonStatus(stack, node)).paths.find((p) => p.name === wan);
+    weights.push(path?.weight ?? NaN);
+  }
+  return weights;
+}
+
+const degrade = (part: LossyPart, percent: number): Promise<string> =>
+  degradeLink(stack.hosts.proxy, part, addressOf(stack.topology, 'proxy', LOSSY_NETWORK[part]), percent);
+
+/** The daemons' timeline entries since a time, weight decisions only unless `all`. */
+async function weightTimeline(since: number, all = false): Promise<string[]> {
+  const lines: string[] = [];
+  for (const node of INGRESS_NODES) {
+    const { timeline } = await daemonStatus(stack, node);
+    const wanted = (subject: string): boolean => all || subject.startsWith('weight ');
+    for (const t of timeline.filter((e) => wanted(e.subject) && Date.parse(e.at) >= since))
+      lines.push(`${node} ${t.at.slice(11, 23)} ${t.subject} ${t.from}->${t.to}: ${t.reason}`);
+  }
+  return lines;
+}
+
+beforeAll(async () => {
+  stack = await startFailoverLab(243);
+}, 1_200_000);
+
+afterAll(async () => {
+  console.log(`\nBrownouts under load (5 req/s per ingress node):\n${report.join('\n')}\n`);
+  if (stack) {
+    for (const part of ['wan1', 'wan2'] as const) await healLink(stack.hosts.proxy, part).catch(() => false);
+    await stack.close();
+  }
+});
+
+describe('brownouts: a lossy WAN is steered off before users feel it', { timeout: 240_000 }, () => {
+  let healthyP95 = 0;
+
+  it('30 % loss on WAN 1: after the settling time no request fails and p95 stays within 3x healthy', async () => {
+    await underLoadOn(stack, 60_000 + HEALTHY_MS + SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
+      // Whatever the daemons did while the freshly started lab settled, both WANs are at full weight first.
+      await waitFor('both WANs at full weight', 60_000, async () =>
+        [...(await daemonWeights('wan1')), ...(await daemonWeights('wan2'))].every((w) => w === FULL)
+          ? true
+          : undefined,
+      );
+      const startedAt = Date.now();
+      await sleep(HEALTHY_MS);
+      expect(await daemonWeights('wan1')).toEqual([FULL, FULL]);
+      expect(await weightTimeline(startedAt), 'no weight changes on a healthy lab').toEqual([]);
+      const lossAt = Date.now();
+      await degrade('wan1', 30);
+      const drainedAt = await waitFor('wan1 off on both nodes', SETTLE_MS, async () =>
+        (await offEverywhere('wan1')) ? true : undefined,
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${(await weightTimeline(lossAt, true)).join('\n')}`);
+      });
+      await sleep(Math.max(0, lossAt + SETTLE_MS - Date.now()));
+      const traffic = await pathTraffic(stack, MEASURE_MS);
+      const samples = await drained(load);
+      const healthy = between(samples, startedAt + 2_000, lossAt);
+      const degraded = between(samples, lossAt + SETTLE_MS, Number.MAX_SAFE_INTEGER);
+      healthyP95 = p95Ms(healthy);
+      const degradedP95 = p95Ms(degraded);
+      const off = await offEverywhere('wan1');
+      const weights = await haproxyWeights();
+      report.push(
+        `healthy: p95 ${healthyP95} ms over ${healthy.length} requests`,
+        `30 % loss on wan1: off on both nodes ${drainedAt.atMs - lossAt} ms after the loss began; ` +
+          `settling time ${SETTLE_MS} ms; then p95 ${degradedP95} ms over ${degraded.length} requests ` +
+          `(${(degradedP95 / healthyP95).toFixed(2)}x), ${degraded.filter((s) => !s.ok).length} failed; ` +
+          `sessions ${JSON.stringify(traffic)}`,
+        ...(await weightTimeline(lossAt, true)),
+      );
+      expect(degraded.length).toBeGreaterThan(100);
+      expect(degraded.filter((s) => !s.ok)).toEqual([]);
+      expect(degradedP95).toBeLessThanOrEqual(3 * healthyP95);
+      expect(off, JSON.stringify(weights)).toBe(true);
+      for (const node of INGRESS_NODES) {
+        expect(weights[node]?.['to_proxy_https/wan2']).toBe(FULL);
+        expect(weights[node]?.['to_proxy_http/wan2']).toBe(FULL);
+      }
+      expect(traffic.mesh).toBe(0);
+      expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);
+    });
+  }, 300_000);
+
+  it('healing WAN 1 brings its weight back, step by step, with the reasons in the timeline', async () => {
+    // On its own feet: WAN 1 lossy and steered down first (as the previous step leaves it).
+    await degrade('wan1', 30);
+    await waitFor('wan1 steered to the floor on both nodes', 90_000, async () =>
+      (await daemonWeights('wan1')).every((w) => w <= 1) ? true : undefined,
+    );
+    const healAt = Date.now();
+    expect(await healLink(stack.hosts.proxy, 'wan1')).toBe(true);
+    const back = await waitFor('wan1 at full weight on both nodes', 120_000, async () =>
+      (await daemonWeights('wan1')).every((w) => w === FULL) ? true : undefined,
+    );
+    const steps = await weightTimeline(healAt);
+    report.push(`heal wan1: full weight on both nodes after ${back.atMs - healAt} ms`, ...steps);
+    for (const node of INGRESS_NODES) {
+      const rising = (l: string): boolean => {
+        const [, from, to] = / weight wan1 (\d+)->(\d+):/.exec(l) ?? [];
+        return Number(to) > Number(from);
+      };
+      const climbs = steps.filter((l) => l.startsWith(`${node} `) && rising(l));
+      // Gradual: more than one step from the floor to full.
+      expect(climbs.length, climbs.join('\n')).toBeGreaterThanOrEqual(2);
+      expect(
+        climbs.every((l) => /recover below/.test(l)),
+        climbs.join('\n'),
+      ).toBe(true);
+    }
+    const weights = await haproxyWeights();
+    for (const node of INGRESS_NODES) expect(weights[node]?.['to_proxy_https/wan1']).toBe(FULL);
+  }, 300_000);
+
+  it('loss on both WANs keeps the traffic on the better WAN and off the mesh', async () => {
+    await underLoadOn(stack, SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
+      const lossAt = Date.now();
+      await degrade('wan1', 30);
+      await degrade('wan2', 5);
+      try {
+        await sleep(SETTLE_MS);
+        const traffic = await pathTraffic(stack, MEASURE_MS);
+        const samples = between(await drained(load), lossAt + SETTLE_MS, Number.MAX_SAFE_INTEGER);
+        const [wan1, wan2] = [await daemonWeights('wan1'), await daemonWeights('wan2')];
+        report.push(
+          `30 % loss on wan1 and 5 % on wan2: weights wan1 ${wan1.join('/')} wan2 ${wan2.join('/')}; ` +
+            `p95 ${p95Ms(samples)} ms over ${samples.length} requests, ${samples.filter((s) => !s.ok).length} failed; ` +
+            `sessions ${JSON.stringify(traffic)}`,
+          ...(await weightTimeline(lossAt, true)),
+        );
+        expect(traffic.mesh).toBe(0);
+        expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);
+        expect(wan2).toEqual([FULL, FULL]);
+        expect(samples.filter((s) => !s.ok)).toEqual([]);
+      } finally {
+        await healLink(stack.hosts.proxy, 'wan1');
+        await healLink(stack.hosts.proxy, 'wan2');
+      }
+    });
+  }, 300_000);
+});
