@@ -145,7 +145,12 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     const material = await tls.material().catch(() => undefined);
     if (!material) return;
     for (const [host, server] of servers) {
-      if (!isLoopback(host)) (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
+      if (isLoopback(host)) continue;
+      try {
+        (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
+      } catch (cause) {
+        options.onBindError?.(host, `cannot use the renewed certificate: ${String(cause)}`);
+      }
     }
   }
 
