@@ -3,7 +3,10 @@ import { request } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import ipaddr from 'ipaddr.js';
 import type { StatusTlsConfig } from './config-types.js';
 
 /** The node's certificate, key and the CA bundle, as PEM text. */
@@ -72,12 +75,39 @@ export function createMutualTlsServer(
   });
 }
 
+function canonicalIp(address: string): string {
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toNormalizedString() : parsed.toString();
+}
+
+/**
+ * The peer's certificate must carry the address we polled. Node 20 compares an IPv6 host
+ * with the SAN as OpenSSL prints it (uncompressed), so `200:1::1` would never match: both
+ * sides are normalised first. Names go to Node's own check.
+ */
+export function checkPeerIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  if (isIP(host) === 0) return checkServerIdentity(host, cert);
+  const ips = (cert.subjectaltname ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('IP Address:'))
+    .map((entry) => canonicalIp(entry.slice('IP Address:'.length)));
+  if (ips.includes(canonicalIp(host))) return undefined;
+  return new Error(`${host} is not among the certificate's addresses (${ips.join(', ') || 'none'})`);
+}
+
 /** GET over mTLS: our certificate as the client's, the peer's checked against the CA and its address. */
 export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'GET', ...material, minVersion: 'TLSv1.3', rejectUnauthorized: true, timeout: timeoutMs },
+      {
+        method: 'GET',
+        ...material,
+        minVersion: 'TLSv1.3',
+        rejectUnauthorized: true,
+        checkServerIdentity: checkPeerIdentity,
+        timeout: timeoutMs,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -71,8 +71,9 @@ describe('what a node returns is data, never a template', () => {
   it('a node whose command output carries a template fails by name, with the text kept literally', async () => {
     // ingress-1's yggdrasil now answers `-publickey` with template syntax.
     const wrapper = `#!/bin/sh\nfor a in "$@"; do [ "$a" = -publickey ] && { echo "${PLANT}"; exit 0; }; done\nexec /usr/bin/yggdrasil.real "$@"\n`;
-    await must(stack, 'ingress-1', 'cp -p /usr/bin/yggdrasil /usr/bin/yggdrasil.real');
-    await putFile(stack.hosts['ingress-1'], '/usr/bin/yggdrasil', wrapper, '0755');
+    const bin = await must(stack, 'ingress-1', 'command -v yggdrasil');
+    await must(stack, 'ingress-1', `cp -p ${bin} /usr/bin/yggdrasil.real`);
+    await putFile(stack.hosts['ingress-1'], bin, wrapper, '0755');
     const before = await checksums();
     try {
       const run = await upWith(stack.inventoryDir);
@@ -84,7 +85,7 @@ describe('what a node returns is data, never a template', () => {
       expect(await checksums()).toEqual(before);
       expect(await leaks()).toEqual([]);
     } finally {
-      await must(stack, 'ingress-1', 'mv /usr/bin/yggdrasil.real /usr/bin/yggdrasil');
+      await must(stack, 'ingress-1', `mv /usr/bin/yggdrasil.real ${bin}`);
     }
   }, 900_000);
 });
@@ -312,9 +313,11 @@ describe('the daemons’ status on the mesh wants a fleet certificate', () => {
   it('the daemons still see each other alive through it', async () => {
     for (const host of INGRESS_NODES) {
       const status = await daemonStatus(stack, host);
-      expect(status.peers.map((p) => `${p.name}:${p.alive}:${p.lastSeen !== null}`)).toEqual(
-        INGRESS_NODES.filter((n) => n !== host).map((n) => `${n}:true:true`),
-      );
+      const why = JSON.stringify(status.timeline.slice(-5));
+      expect(
+        status.peers.map((p) => `${p.name}:${p.alive}:${p.lastSeen !== null}`),
+        why,
+      ).toEqual(INGRESS_NODES.filter((n) => n !== host).map((n) => `${n}:true:true`));
       expect(status.witness).toMatchObject({ name: 'proxy', alive: true });
       expect(status.witness?.lastSeen).not.toBeNull();
     }

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusHandler } from '../../../src/daemon/http.js';
 import { fetchPeerStatus } from '../../../src/daemon/ports.js';
 import type { TlsMaterial } from '../../../src/daemon/status-tls.js';
-import { createMutualTlsServer, getJsonMutualTls } from '../../../src/daemon/status-tls.js';
+import type { PeerCertificate } from 'node:tls';
+import {
+  checkPeerIdentity,
+  createMutualTlsServer,
+  getJsonMutualTls,
+} from '../../../src/daemon/status-tls.js';
 import { initCa } from '../../../src/pki/ca.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';
 
@@ -84,5 +89,22 @@ describe('/status on the mesh over mTLS', () => {
     const peer = await member(fleetDir, 'ingress-2');
     const url = `${baseUrl.replace('127.0.0.1', 'localhost')}/status`;
     await expect(getJsonMutualTls(url, peer, 5000)).rejects.toThrow(/localhost.*altnames/i);
+  });
+});
+
+describe('the peer certificate must carry the polled address', () => {
+  // As OpenSSL prints an IPv6 SAN (uncompressed), which Node 20.19 compares as text.
+  const cert = { subjectaltname: 'DNS:ingress-2, IP Address:200:1234:0:0:0:0:0:1' } as PeerCertificate;
+
+  it('matches a Yggdrasil address however it is spelt', () => {
+    expect(checkPeerIdentity('200:1234::1', cert)).toBeUndefined();
+    expect(checkPeerIdentity('0200:1234:0000::0001', cert)).toBeUndefined();
+  });
+
+  it('refuses another address, naming what the certificate holds', () => {
+    expect(checkPeerIdentity('200:1234::2', cert)?.message).toBe(
+      "200:1234::2 is not among the certificate's addresses (200:1234:0:0:0:0:0:1)",
+    );
+    expect(checkPeerIdentity('192.0.2.1', cert)).toBeInstanceOf(Error);
   });
 });
