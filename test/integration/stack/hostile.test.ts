@@ -43,7 +43,7 @@ const leaks = async (): Promise<string[]> => {
 };
 
 beforeAll(async () => {
-  stack = await startStackLab({ base: 233 });
+  stack = await startStackLab({ base: 231 });
   first = await upWith(stack.inventoryDir);
 }, 1_500_000);
 
