@@ -100,6 +100,15 @@ export interface ListenConfig {
   /** Loopback or Yggdrasil (200::/7) addresses only; one server per address. */
   hosts: string[];
   port: number;
+  /** Required with a mesh address: peers must show a certificate from the internal CA (and use it to poll). */
+  tls?: StatusTlsConfig | undefined;
+}
+
+/** The node's certificate and key, and the CA bundle that signed the fleet's. */
+export interface StatusTlsConfig {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
 }
 
 /** Client side of the probes' mTLS handshake. */

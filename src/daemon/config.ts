@@ -16,6 +16,7 @@ import type {
   WitnessConfig,
   FirewallConfig,
   ListenConfig,
+  StatusTlsConfig,
   CertWatchConfig,
   DaemonConfig,
 } from './config-types.js';
@@ -173,6 +174,7 @@ function readWitness(r: ConfigReader, mode: DaemonMode, peers: PeerConfig[]): Wi
   return { name, statusUrl: readStatusUrl(r, ['witness', 'statusUrl']) };
 }
 
+/** A peer on the mesh answers only over mTLS (https://); plain http:// is for loopback. */
 function readStatusUrl(r: ConfigReader, path: FieldPath): string {
   const value = r.str(path);
   let url: URL;
@@ -181,7 +183,14 @@ function readStatusUrl(r: ConfigReader, path: FieldPath): string {
   } catch {
     return r.fail(path, `"${value}" is not a URL`);
   }
-  if (url.protocol !== 'http:') r.fail(path, `"${value}" must be an http:// URL`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  if (url.protocol === 'http:' && !loopback)
+    r.fail(path, `"${value}" must be an https:// URL (peers answer only over mTLS)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    r.fail(path, `"${value}" must be an https:// URL`);
+  if (url.protocol === 'https:' && !r.has(['listen', 'tls']))
+    r.fail(path, 'needs listen.tls (the certificate this node shows its peers)');
   return value;
 }
 
@@ -232,7 +241,23 @@ function readListen(r: ConfigReader): ListenConfig {
       r.fail(field, `"${host}" is neither loopback nor a Yggdrasil mesh address`);
     if (hosts.indexOf(host) !== i) r.fail(field, `"${host}" is listed twice`);
   });
-  return { hosts, port: r.int(['listen', 'port'], 9105, 1, 65535) };
+  const tls = readListenTls(r);
+  const mesh = hosts.findIndex((host) => !isLoopbackHost(host));
+  if (mesh >= 0 && !tls)
+    r.fail(at[mesh] ?? ['listen'], 'a mesh address needs listen.tls (peers must show a certificate)');
+  return { hosts, port: r.int(['listen', 'port'], 9105, 1, 65535), tls };
+}
+
+const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+function readListenTls(r: ConfigReader): StatusTlsConfig | undefined {
+  if (!r.has(['listen', 'tls'])) return undefined;
+  return {
+    caFile: r.str(['listen', 'tls', 'caFile']),
+    certFile: r.str(['listen', 'tls', 'certFile']),
+    keyFile: r.str(['listen', 'tls', 'keyFile']),
+  };
 }
 
 function readCerts(r: ConfigReader): CertWatchConfig[] {

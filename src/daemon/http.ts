@@ -1,10 +1,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { IngressError } from '../errors.js';
 import type { ListenConfig } from './config.js';
 import { isPrivateListenHost } from './config.js';
 import { peerStatusDocument } from '../metrics/status.js';
+import type { TlsMaterial } from './status-tls.js';
+import { createMutualTlsServer, mutualTlsOptions } from './status-tls.js';
 
 export interface StatusServerOptions {
   listen: ListenConfig;
@@ -14,6 +17,16 @@ export interface StatusServerOptions {
   retryMs?: number;
   /** Told about each failed attempt at a mesh address. */
   onBindError?: (host: string, error: string) => void;
+  /** Required for a mesh address: mTLS with the node's certificate, answering these fleet members only. */
+  meshTls?: MeshTls;
+}
+
+export interface MeshTls {
+  material: () => Promise<TlsMaterial>;
+  /** Inventory names (certificate CNs) of the fleet members that poll this node. */
+  allowed: readonly string[];
+  /** How often the certificate files are read again (renewal replaces them); default 60 s. */
+  reloadMs?: number;
 }
 
 export interface BoundAddress {
@@ -86,9 +99,19 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
+  const mesh = hosts.find((host) => !isLoopback(host));
+  if (mesh !== undefined && !options.meshTls)
+    throw new IngressError('E_CONFIG', `refusing to serve status on ${mesh} without mTLS`);
+  const makeServer = async (host: string): Promise<Server> => {
+    if (isLoopback(host)) return createServer(statusHandler(options, 'full'));
+    const tls = options.meshTls as MeshTls;
+    return createMutualTlsServer(await tls.material(), tls.allowed, statusHandler(options, 'peer'));
+  };
+
   const attempt = async (host: string): Promise<void> => {
-    const server = createServer(statusHandler(options, isLoopback(host) ? 'full' : 'peer'));
     try {
+      // A certificate that cannot be read yet is retried like an address that is not up yet.
+      const server = await makeServer(host);
       await listenOn(server, host, port);
       if (closed) server.close();
       else servers.set(host, server);
@@ -109,6 +132,26 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   } catch (err) {
     await closeAll();
     throw err;
+  }
+  if (options.meshTls) {
+    const tls = options.meshTls;
+    const reload = setInterval(() => void reloadTls(tls), tls.reloadMs ?? 60_000);
+    reload.unref();
+    timers.add(reload);
+  }
+
+  /** New connections get the renewed certificate; one that cannot be read leaves the last good. */
+  async function reloadTls(tls: MeshTls): Promise<void> {
+    const material = await tls.material().catch(() => undefined);
+    if (!material) return;
+    for (const [host, server] of servers) {
+      if (isLoopback(host)) continue;
+      try {
+        (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
+      } catch (cause) {
+        options.onBindError?.(host, `cannot use the renewed certificate: ${String(cause)}`);
+      }
+    }
   }
 
   async function closeAll(): Promise<void> {

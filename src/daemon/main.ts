@@ -6,6 +6,8 @@ import { createHaproxyRuntime, unixSocketConnector } from '../haproxy/runtime.js
 import { createDaemonMetrics } from '../metrics/registry.js';
 import { buildStatus } from '../metrics/status.js';
 import { loadDaemonConfig } from './config.js';
+import type { DaemonConfig } from './config.js';
+import { tlsMaterialCache } from './status-tls.js';
 import { readNamedFile } from './config-files.js';
 import { startStatusServer } from './http.js';
 import { dnsPortFromClient } from './interpreter.js';
@@ -25,6 +27,11 @@ export function settleWithin(work: Promise<void>, ms: number): Promise<void> {
   return Promise.race([work.catch(() => undefined), limit]).finally(() => clearTimeout(timer));
 }
 
+/** Who may read this node's mesh /status: the nodes that poll it (its peers and the witness). */
+export function fleetMembers(config: DaemonConfig): string[] {
+  return [...config.peers.map((p) => p.name), ...(config.witness ? [config.witness.name] : [])];
+}
+
 export interface RunningDaemon {
   stop(): Promise<void>;
 }
@@ -42,6 +49,7 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
     timeoutMs: config.probe.timeoutMs,
   });
   const metrics = createDaemonMetrics();
+  const statusTls = config.listen.tls ? tlsMaterialCache(config.listen.tls, now) : undefined;
   const ports = await createRealPorts({
     config,
     haproxy: createHaproxyRuntime({ connector: unixSocketConnector(config.haproxySocket) }),
@@ -49,6 +57,7 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
     metrics,
     logger,
     now,
+    ...(statusTls ? { statusTls } : {}),
   });
   const runner = createDaemonRunner({ config, ports, now, seed: process.pid });
   const server = await startStatusServer({
@@ -56,6 +65,7 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
     status: () => buildStatus(runner.state(), now()),
     metrics: () => metrics.text(),
     onBindError: (host, error) => logger.warn({ host, error }, 'status address not up yet; retrying'),
+    ...(statusTls ? { meshTls: { material: statusTls, allowed: fleetMembers(config) } } : {}),
   });
   const timer = setInterval(() => runner.submit({ type: 'tick' }), TICK_MS);
   logger.info(

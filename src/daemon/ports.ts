@@ -12,6 +12,8 @@ import type { DaemonConfig } from './config.js';
 import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
 import { readNamedFile } from './config-files.js';
 import { probeMtls } from './probe.js';
+import type { TlsMaterial } from './status-tls.js';
+import { getJsonMutualTls } from './status-tls.js';
 
 const run = promisify(execFile);
 
@@ -36,13 +38,22 @@ export function nftFirewallPort(nftPath = 'nft'): FirewallPort {
   };
 }
 
+/** https:// (a peer on the mesh) goes over mTLS with this node's certificate; http:// is loopback. */
 export async function fetchPeerStatus(
   url: string,
   timeoutMs: number,
+  material?: () => Promise<TlsMaterial>,
 ): ReturnType<DaemonPorts['fetchStatus']> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) throw new Error(`status ${response.status}`);
-  const report = parsePeerStatus(await response.json());
+  let doc: unknown;
+  if (url.startsWith('https:')) {
+    if (!material) throw new Error('no listen.tls to poll an https:// peer with');
+    doc = await getJsonMutualTls(url, await material(), timeoutMs);
+  } else {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    doc = await response.json();
+  }
+  const report = parsePeerStatus(doc);
   if (!report) throw new Error('malformed status document');
   return report;
 }
@@ -59,6 +70,8 @@ export interface RealPortDeps {
   metrics: DaemonMetrics;
   logger: Logger;
   now: () => number;
+  /** The node's certificate for polling peers over mTLS (from listen.tls). */
+  statusTls?: () => Promise<TlsMaterial>;
 }
 
 /** The production ports: TLS probes, HAProxy's socket, RFC 2136, nft, HTTP to peers, pino, prom-client. */
@@ -85,7 +98,7 @@ export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts> 
     haproxy: deps.haproxy,
     dns: deps.dns,
     firewall: nftFirewallPort(),
-    fetchStatus: (url) => fetchPeerStatus(url, config.probe.timeoutMs),
+    fetchStatus: (url) => fetchPeerStatus(url, config.probe.timeoutMs, deps.statusTls),
     readCertNotAfterMs,
     metric: (effect) => deps.metrics.apply(effect),
     log: (level, msg, fields) => logger[level](fields, msg),

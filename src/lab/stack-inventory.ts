@@ -5,10 +5,9 @@ export interface StackInventoryOptions {
   /** SSH key of the lab; omitted in the checked-in inventories/lab/. */
   privateKeyFile?: string;
   tsigKeyName?: string;
-  /** The lab's TSIG key file on the controller; omitted in the checked-in inventories/lab/. */
-  tsigKeyFile?: string;
 }
 
+/** Suffix of the nodes' keys (`<host>.ingress-update`); the lab's own admin key has this name. */
 export const LAB_TSIG_KEY_NAME = 'ingress-update';
 
 /** The inventory files of the lab, by path relative to the inventory folder. */
@@ -66,13 +65,12 @@ function hostsYml(t: StackTopology, keyFile?: string): string {
   ].join('\n');
 }
 
-function allYml(t: StackTopology, tsigKeyName: string, tsigKeyFile?: string): string {
+function allYml(t: StackTopology, tsigKeyName: string): string {
   return [
     'ingress_dns:',
     `  server: ${addressOf(t, 'dns', 'public')}`,
     `  zone: ${t.zone}`,
     `  tsig_key_name: ${tsigKeyName}`,
-    ...(tsigKeyFile ? [`  tsig_key_file: ${tsigKeyFile}`] : []),
     '# The CA lives on the local proxy: it signs for `ingress up` and serves renewals.',
     'ingress_pki:',
     '  signer: local_proxy',
@@ -120,7 +118,7 @@ function ingressYml(): string {
 export function renderStackInventory(t: StackTopology, options: StackInventoryOptions = {}): InventoryFiles {
   return {
     'hosts.yml': hostsYml(t, options.privateKeyFile),
-    'group_vars/all.yml': allYml(t, options.tsigKeyName ?? LAB_TSIG_KEY_NAME, options.tsigKeyFile),
+    'group_vars/all.yml': allYml(t, options.tsigKeyName ?? LAB_TSIG_KEY_NAME),
     'group_vars/local_proxy.yml': localProxyYml(t),
     'group_vars/ingress.yml': ingressYml(),
   };

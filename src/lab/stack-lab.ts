@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { prepareFleetDns } from '../stack/dns-policy.js';
+import { stackInventory } from '../stack/up.js';
 import { dirname, join } from 'node:path';
 import { initCa } from '../pki/ca.js';
 import { readState, resolveStateDir } from '../pki/store.js';
@@ -7,7 +9,7 @@ import { createLab } from './lab.js';
 import type { DebianRelease } from './image.js';
 import { LAB_TSIG_KEY_NAME, renderStackInventory } from './stack-inventory.js';
 import type { LabTsigKey } from './stack-services.js';
-import { setupDemo, setupDns, setupPebble, tsigKeyFileText } from './stack-services.js';
+import { setupDemo, setupDns, setupPebble } from './stack-services.js';
 import type { StackHostName, StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, STACK_NETWORKS, stackTopology } from './topology.js';
 
@@ -62,7 +64,7 @@ async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostN
 
 /**
  * Starts the whole topology: networks with fixed subnets, every host, BIND with the
- * zone and TSIG key, pebble, the demo service; writes the inventory for the addresses
+ * zone, the lab's admin TSIG key and the nodes' keys with their policy, pebble, the demo service; writes the inventory for the addresses
  * it got. `ingress up` itself is left to the caller.
  */
 export async function startStackLab(options: StartStackLabOptions = {}): Promise<StackLab> {
@@ -76,19 +78,19 @@ export async function startStackLab(options: StartStackLabOptions = {}): Promise
       await lab.createNetwork(network, { subnet: topology.subnets[network] });
     const hosts = await startHosts(lab, topology);
     const inventoryDir = join(lab.workDir, 'inventory');
-    const tsigKeyFile = join(lab.workDir, 'tsig.key');
     await writeInventory(
       inventoryDir,
       renderStackInventory(topology, {
         privateKeyFile: lab.keyPair.privateKeyFile,
         tsigKeyName: LAB_TSIG_KEY_NAME,
-        tsigKeyFile,
       }),
     );
     const stateDir = resolveStateDir({ inventoryPath: inventoryDir });
     if (!(await readState(stateDir))) await initCa({ stateDir, keyType: 'ecdsa-p256' });
-    const tsig = await setupDns(hosts.dns, topology, LAB_TSIG_KEY_NAME);
-    await writeFile(tsigKeyFile, tsigKeyFileText(tsig), { mode: 0o600 });
+    // The nodes' keys, as `ingress up` will find them, so BIND knows them from the start.
+    const stack = await stackInventory([inventoryDir]);
+    const fleet = await prepareFleetDns(stack.nodes, stack.varsOf, stateDir);
+    const tsig = await setupDns(hosts.dns, topology, LAB_TSIG_KEY_NAME, fleet);
     await Promise.all([setupPebble(hosts.pebble, topology, stateDir), setupDemo(hosts.demo, topology)]);
     return { lab, topology, hosts, inventoryDir, stateDir, tsig, close: () => lab.close() };
   } catch (err) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { IngressError } from '../errors.js';
 import { issueWithLocalKey } from '../pki/issue.js';
 import type { LabHost } from './lab.js';
@@ -63,32 +64,48 @@ export function zoneFile(t: StackTopology): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The key as a BIND key file (what the daemons and `ingress_dns.tsig_key_file` read). */
+/** The key as a BIND key file. */
 export function tsigKeyFileText(key: LabTsigKey): string {
   return `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secretBase64}"; };\n`;
 }
 
+/** The part of named.conf that `ingress dns policy` prints: the nodes' keys and grants. */
+export interface LabNodeDnsPolicy {
+  keysConfFile: string;
+  rules: string[];
+}
+
+function namedConfLocal(t: StackTopology, admin: LabTsigKey, rules: readonly string[]): string {
+  // The lab's own key (tests plant records with it) may change anything; each node's key
+  // only what its daemon keeps.
+  const policy = [`grant ${admin.name} zonesub ANY;`, ...rules].map((rule) => `    ${rule}\n`).join('');
+  // No cap on an RRset's size (BIND 9.20 keeps 100): tests serve hostile answers of any size.
+  return `include "/etc/bind/ingress.key";\nzone "${t.zone}" {\n  type primary;\n  file "/var/lib/bind/db.${t.zone}";\n  max-records-per-type 0;\n  update-policy {\n${policy}  };\n};\n`;
+}
+
 /**
- * BIND with the lab zone, updatable with a TSIG key (the daemons' RFC 2136 target): the
- * whole zone, so the ingress nodes' service records and the local proxy's mesh AAAA.
+ * BIND with the lab zone (the daemons' RFC 2136 target), with the policy a user puts in
+ * their own: the nodes' keys (when given) limited to their names, and the lab's admin key.
  */
-export async function setupDns(host: LabHost, t: StackTopology, keyName: string): Promise<LabTsigKey> {
+export async function setupDns(
+  host: LabHost,
+  t: StackTopology,
+  keyName: string,
+  nodes?: LabNodeDnsPolicy,
+): Promise<LabTsigKey> {
   const key: LabTsigKey = {
     name: keyName,
     algorithm: 'hmac-sha256',
     secretBase64: randomBytes(32).toString('base64'),
   };
-  await putFile(host, '/etc/bind/ingress.key', tsigKeyFileText(key), '0640');
+  const nodeKeys = nodes ? await readFile(nodes.keysConfFile, 'utf8') : '';
+  await putFile(host, '/etc/bind/ingress.key', tsigKeyFileText(key) + nodeKeys, '0640');
   await putFile(
     host,
     '/etc/bind/named.conf.options',
     'options {\n  directory "/var/cache/bind";\n  recursion no;\n  listen-on { any; };\n  listen-on-v6 { none; };\n  dnssec-validation no;\n  allow-query { any; };\n};\n',
   );
-  await putFile(
-    host,
-    '/etc/bind/named.conf.local',
-    `include "/etc/bind/ingress.key";\nzone "${t.zone}" {\n  type primary;\n  file "/var/lib/bind/db.${t.zone}";\n  allow-update { key "${key.name}"; };\n};\n`,
-  );
+  await putFile(host, '/etc/bind/named.conf.local', namedConfLocal(t, key, nodes?.rules ?? []));
   await putFile(host, `/var/lib/bind/db.${t.zone}`, zoneFile(t));
   await mustExec(
     host,

@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { parseKeyFile, selectKey } from '../dns/key-file.js';
-import { IngressError } from '../errors.js';
 import { renderRenewUnits, renderSignerUnit } from '../pki/renew-units.js';
 import { NODE_BUNDLE_PATH } from './node-bundle.js';
 import type { PkiSettings } from './settings.js';
@@ -31,24 +28,4 @@ export function agentUnits(settings: PkiSettings): AgentUnits {
     extraArgs: ['--lifetime-days', String(settings.lifetimeDays)],
   });
   return { renew_service: service?.text ?? '', renew_timer: timer?.text ?? '', signer: signer.text };
-}
-
-/**
- * The TSIG key the daemons sign DNS updates with: `ingress_dns.tsig_key_file` on the
- * controller, checked here so a bad file fails before any host is touched. '' when the
- * inventory names none (the daemon role is then skipped).
- */
-export async function readTsigKey(vars: Record<string, unknown>): Promise<string> {
-  const dns = vars['ingress_dns'] as Record<string, unknown> | undefined;
-  const file = dns?.['tsig_key_file'];
-  if (typeof file !== 'string') return '';
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new IngressError('E_CONFIG', `cannot read the TSIG key file ${file}`, {
-      cause,
-      location: { file: '<inventory>', field: 'ingress_dns.tsig_key_file' },
-    });
-  });
-  const name = typeof dns?.['tsig_key_name'] === 'string' ? dns['tsig_key_name'] : undefined;
-  selectKey(parseKeyFile(text, file), file, name);
-  return text;
 }

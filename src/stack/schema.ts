@@ -61,9 +61,9 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       server: req(ip),
       port: opt(port),
       zone: req(domain),
+      // Each node's key is named <host>.<tsig_key_name>; `ingress up` makes them.
       tsig_key_name: req(domain),
       tsig_algorithm: opt({ kind: 'enum', values: ['hmac-sha256'] }),
-      tsig_key_file: opt(path),
     }),
   ),
   ingress_acme: opt(

@@ -15,7 +15,9 @@ import { createTemplar } from '../template/templar.js';
 import { connectionSpecFromVars } from '../transport/connection-spec.js';
 import { TransportPool } from '../transport/pool.js';
 import type { Transport } from '../transport/types.js';
-import { agentUnits, readTsigKey } from './agents.js';
+import { agentUnits } from './agents.js';
+import { keyTexts, prepareFleetDns } from './dns-policy.js';
+import type { FleetDns } from './dns-policy.js';
 import { identityCapture, PENDING } from './identity.js';
 import { validateStackConfig } from './load.js';
 import { stackNodes } from './model.js';
@@ -47,13 +49,13 @@ export interface UpResult {
   issued: string[];
 }
 
-interface StackInventory {
+export interface StackInventory {
   nodes: StackNode[];
   proxy: string;
   varsOf: (host: string) => Record<string, unknown>;
 }
 
-async function stackInventory(inventories: string[]): Promise<StackInventory> {
+export async function stackInventory(inventories: string[]): Promise<StackInventory> {
   const inventory = await loadInventory(inventories);
   const varsOf = (host: string): Record<string, unknown> => hostVars(inventory, host);
   const nodes = stackNodes(
@@ -124,6 +126,30 @@ interface Phases {
   bundle: string;
 }
 
+/**
+ * One TSIG key per node, made here on first use; the DNS server must know it before
+ * that node's daemon can publish, so a new or removed key is said out loud.
+ */
+async function fleetDns(
+  stack: StackInventory,
+  stateDir: string,
+  progress: Progress,
+): Promise<FleetDns | undefined> {
+  const dns = await prepareFleetDns(stack.nodes, stack.varsOf, stateDir);
+  if (!dns) return undefined;
+  const { created, removed } = dns.keys;
+  if (created.length > 0 || removed.length > 0) {
+    const what = [
+      ...(created.length > 0 ? [`new DNS keys for ${created.join(', ')}`] : []),
+      ...(removed.length > 0 ? [`DNS keys of ${removed.join(', ')} removed`] : []),
+    ].join('; ');
+    progress.step(
+      `${what}: load ${dns.keysConfFile} and the policy in ${dns.snippetFile} into your DNS server`,
+    );
+  }
+  return dns;
+}
+
 async function converge(p: Phases): Promise<UpResult> {
   const { options, stack, progress } = p;
   const proxyVars = stack.varsOf(stack.proxy);
@@ -131,6 +157,8 @@ async function converge(p: Phases): Promise<UpResult> {
   const connect = connector(p.pool, stack, options);
   progress.step('checking the Yggdrasil version of every node');
   await preflight(stack, connect);
+  const stateDir = resolveStateDir({ stateDir: options.stateDir, inventoryPath: options.inventories[0] });
+  const dns = await fleetDns(stack, stateDir, progress);
   const capture = identityCapture(progress.wrap(p.text));
   const keyCommand = csrCommand({ name: 'node', keyPath: '/etc/ingress/pki/node.key', csrPath: '/dev/null' });
   const prepared = await runPlaybook({
@@ -150,7 +178,7 @@ async function converge(p: Phases): Promise<UpResult> {
   );
   progress.step(options.check ? 'checking certificates' : 'signing node certificates');
   const pki = await upCertificates({
-    stateDir: resolveStateDir({ stateDir: options.stateDir, inventoryPath: options.inventories[0] }),
+    stateDir,
     nodes: stack.nodes,
     identities,
     settings,
@@ -172,7 +200,7 @@ async function converge(p: Phases): Promise<UpResult> {
       ingress_up_ca_bundle: pki.caBundlePem,
       ingress_up_crl: pki.crlPem,
       ingress_up_node_bundle: p.bundle,
-      ingress_up_tsig_key: await readTsigKey(proxyVars),
+      ingress_up_tsig_keys: keyTexts(dns),
       ingress_up_units: agentUnits(settings),
       ingress_up_ygg: ygg,
     },

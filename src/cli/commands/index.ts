@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SetExitCode } from '../run-program.js';
 import { registerCaCommand } from './ca.js';
 import { registerDaemonCommand } from './daemon.js';
+import { registerDnsCommand } from './dns.js';
 import { registerInventoryCommand } from './inventory.js';
 import { registerLabCommand } from './lab.js';
 import { registerPkiAgentCommands } from './pki-agent.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerCaCommand(program, setExitCode);
   registerPkiAgentCommands(program, setExitCode);
   registerDaemonCommand(program, setExitCode);
+  registerDnsCommand(program, setExitCode);
   registerStatusCommand(program, setExitCode);
   registerLabCommand(program, setExitCode);
 }

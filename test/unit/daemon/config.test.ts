@@ -15,6 +15,9 @@ function parseError(name: string): IngressError {
   throw new Error(`${name} parsed without error`);
 }
 
+const TLS_LISTEN = '  tls: { caFile: /ca.pem, certFile: /node.crt, keyFile: /node.key }\n';
+const LISTEN = `listen:\n  host: 127.0.0.1\n${TLS_LISTEN}`;
+
 describe('daemon config', () => {
   it('reads an ingress config with defaults filled in', () => {
     const config = loadConfig('ingress.yml');
@@ -43,7 +46,15 @@ describe('daemon config', () => {
       maxTtlS: 300,
       maxAddressesPerName: 16,
     });
-    expect(config.listen).toEqual({ hosts: ['200:abcd::1'], port: 9105 });
+    expect(config.listen).toEqual({
+      hosts: ['200:abcd::1'],
+      port: 9105,
+      tls: {
+        caFile: '/etc/ingress/pki/ca.pem',
+        certFile: '/etc/ingress/pki/node.crt',
+        keyFile: '/etc/ingress/pki/node.key',
+      },
+    });
   });
 
   it('refuses a status listener on a public address, naming file, line and field', () => {
@@ -93,27 +104,61 @@ describe('daemon config', () => {
 
   it('defaults the quorum to a majority of the ingress nodes plus the witness', () => {
     const pair = loadConfig('ingress-pair.yml');
-    expect(pair.witness).toEqual({ name: 'home', statusUrl: 'http://[200:1234::1]:9105/status' });
+    expect(pair.witness).toEqual({ name: 'home', statusUrl: 'https://[200:1234::1]:9105/status' });
     expect(pair.quorum).toBe(2); // 2 ingress + 1 witness
     const text = readFileSync(fixturePath('ingress.yml'), 'utf8');
-    const threeAndWitness = `${text}witness: { name: home, statusUrl: "http://[200:1234::1]:9105/status" }\n`;
+    const threeAndWitness = `${text}witness: { name: home, statusUrl: "https://[200:1234::1]:9105/status" }\n`;
     expect(parseDaemonConfig(threeAndWitness, 'x.yml').quorum).toBe(3); // 3 ingress + 1 witness
   });
 
   it('listens on loopback and the mesh address, from `mesh` or a list under `host`', () => {
-    expect(loadConfig('ingress-pair.yml').listen).toEqual({ hosts: ['127.0.0.1', '200:1::1'], port: 9105 });
+    expect(loadConfig('ingress-pair.yml').listen).toEqual({
+      hosts: ['127.0.0.1', '200:1::1'],
+      port: 9105,
+      tls: {
+        caFile: '/etc/ingress/pki/ca.pem',
+        certFile: '/etc/ingress/pki/node.crt',
+        keyFile: '/etc/ingress/pki/node.key',
+      },
+    });
     const base = readFileSync(fixturePath('local.yml'), 'utf8').replace(/listen:[\s\S]*$/, '');
-    const config = parseDaemonConfig(`${base}listen:\n  host: [127.0.0.1, "200:abcd::1"]\n`, 'l.yml');
-    expect(config.listen).toEqual({ hosts: ['127.0.0.1', '200:abcd::1'], port: 9105 });
+    const config = parseDaemonConfig(
+      `${base}listen:\n  host: [127.0.0.1, "200:abcd::1"]\n${TLS_LISTEN}`,
+      'l.yml',
+    );
+    expect(config.listen).toEqual({
+      hosts: ['127.0.0.1', '200:abcd::1'],
+      port: 9105,
+      tls: { caFile: '/ca.pem', certFile: '/node.crt', keyFile: '/node.key' },
+    });
   });
 
   it.each([
     ['listen:\n  host: [127.0.0.1, 192.0.2.1]\n', 'listen.host[1]', /192\.0\.2\.1.*neither loopback/],
     ['listen:\n  mesh: "2001:db8::1"\n', 'listen.mesh', /neither loopback/],
     ['listen:\n  host: [127.0.0.1, 127.0.0.1]\n', 'listen.host[1]', /listed twice/],
-    ['witness: { name: x, statusUrl: "http://[200::1]:9105/status" }\n', 'witness', /ingress nodes only/],
-    ['peers: [{ name: home, statusUrl: "http://[200::1]:9105/status" }]\n', 'peers[0].name', /this node/],
-    ['peers: [{ name: a, statusUrl: "https://x/status" }]\n', 'peers[0].statusUrl', /http:\/\//],
+    ['listen:\n  host: [127.0.0.1, "200:abcd::1"]\n', 'listen.host[1]', /needs listen\.tls/],
+    [
+      `witness: { name: x, statusUrl: "https://[200::1]:9105/status" }\n${LISTEN}`,
+      'witness',
+      /ingress nodes only/,
+    ],
+    [
+      `peers: [{ name: home, statusUrl: "https://[200::1]:9105/status" }]\n${LISTEN}`,
+      'peers[0].name',
+      /this node/,
+    ],
+    ['peers: [{ name: a, statusUrl: "ftp://x/status" }]\n', 'peers[0].statusUrl', /https:\/\//],
+    [
+      `peers: [{ name: a, statusUrl: "http://[200::1]:9105/status" }]\n${LISTEN}`,
+      'peers[0].statusUrl',
+      /only over mTLS/,
+    ],
+    [
+      'peers: [{ name: a, statusUrl: "https://[200::1]:9105/status" }]\n',
+      'peers[0].statusUrl',
+      /needs listen\.tls/,
+    ],
   ])('refuses %j in a local config', (tail, field, message) => {
     const base = readFileSync(fixturePath('local.yml'), 'utf8').replace(/listen:[\s\S]*$/, '');
     let caught: unknown;

@@ -45,8 +45,8 @@ describe('two ingress nodes and the local proxy as witness', () => {
   it('polls the other ingress node and the witness', () => {
     const s = new Scenario(loadConfig('ingress-pair.yml'));
     expect(ofKind(s.at(0, { type: 'tick' }), 'pollPeer')).toEqual([
-      { kind: 'pollPeer', peer: 'ingress-2', url: 'http://[200:2::1]:9105/status' },
-      { kind: 'pollPeer', peer: 'home', url: 'http://[200:1234::1]:9105/status' },
+      { kind: 'pollPeer', peer: 'ingress-2', url: 'https://[200:2::1]:9105/status' },
+      { kind: 'pollPeer', peer: 'home', url: 'https://[200:1234::1]:9105/status' },
     ]);
   });
 
@@ -124,8 +124,8 @@ describe('the local proxy watches the ingress nodes', () => {
       loadConfig('local.yml', (c) => ({
         ...c,
         peers: [
-          { name: 'ingress-1', statusUrl: 'http://[200:1::1]:9105/status', addresses: [] },
-          { name: 'ingress-2', statusUrl: 'http://[200:2::1]:9105/status', addresses: [] },
+          { name: 'ingress-1', statusUrl: 'https://[200:1::1]:9105/status', addresses: [] },
+          { name: 'ingress-2', statusUrl: 'https://[200:2::1]:9105/status', addresses: [] },
         ],
       })),
     );
@@ -133,8 +133,8 @@ describe('the local proxy watches the ingress nodes', () => {
   it('polls them and reports the dead ones in its status, managing no records of theirs', () => {
     const s = local();
     expect(ofKind(s.at(0, { type: 'tick' }), 'pollPeer').map((e) => e.url)).toEqual([
-      'http://[200:1::1]:9105/status',
-      'http://[200:2::1]:9105/status',
+      'https://[200:1::1]:9105/status',
+      'https://[200:2::1]:9105/status',
     ]);
     s.at(1, {
       type: 'dns-observed',

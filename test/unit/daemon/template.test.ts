@@ -50,22 +50,31 @@ describe('daemon.yml.j2: the daemons watch each other over the mesh', () => {
     expect(config.peers).toEqual([
       {
         name: 'ingress-2',
-        statusUrl: 'http://[201:2222::1]:9105/status',
+        statusUrl: 'https://[201:2222::1]:9105/status',
         addresses: ['198.51.100.2'],
       },
     ]);
-    expect(config.witness).toEqual({ name: 'home', statusUrl: 'http://[202:3333::1]:9105/status' });
+    expect(config.witness).toEqual({ name: 'home', statusUrl: 'https://[202:3333::1]:9105/status' });
     // Two ingress nodes plus the witness: two of three votes remove a dead node.
     expect(config.quorum).toBe(2);
-    expect(config.listen).toEqual({ hosts: ['127.0.0.1', '201:1111::1'], port: 9105 });
+    // The mesh side answers over mTLS with the node's certificate from the internal CA.
+    expect(config.listen).toEqual({
+      hosts: ['127.0.0.1', '201:1111::1'],
+      port: 9105,
+      tls: {
+        caFile: '/etc/ingress/pki/ca.pem',
+        certFile: '/etc/ingress/pki/node.crt',
+        keyFile: '/etc/ingress/pki/node.key',
+      },
+    });
   });
 
   it('gives the local proxy both ingress nodes to watch, with no records of theirs to manage', () => {
     const config = parseDaemonConfig(render('home'), 'daemon.yml');
     expect(config.mode).toBe('local');
     expect(config.peers.map((p) => [p.name, p.statusUrl, p.addresses])).toEqual([
-      ['ingress-1', 'http://[201:1111::1]:9105/status', []],
-      ['ingress-2', 'http://[201:2222::1]:9105/status', []],
+      ['ingress-1', 'https://[201:1111::1]:9105/status', []],
+      ['ingress-2', 'https://[201:2222::1]:9105/status', []],
     ]);
     expect(config.witness).toBeUndefined();
     expect(config.listen.hosts).toEqual(['127.0.0.1', '202:3333::1']);

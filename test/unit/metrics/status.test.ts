@@ -104,6 +104,8 @@ describe('status snapshot', () => {
       metrics: async () => '',
       retryMs: 20,
       onBindError: (host) => errors.push(host),
+      // Never read: the mesh address never binds here.
+      meshTls: { material: async () => ({ ca: '', cert: '', key: '' }), allowed: ['ingress-2'] },
     });
     try {
       const bound = server.bound();
@@ -121,5 +123,15 @@ describe('status snapshot', () => {
     const after = errors.length;
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(errors.length).toBe(after);
+  });
+
+  it('refuses to serve a mesh address without mTLS', async () => {
+    await expect(
+      startStatusServer({
+        listen: { hosts: ['127.0.0.1', '200:dead::1'], port: 0 },
+        status: () => ({}),
+        metrics: async () => '',
+      }),
+    ).rejects.toThrow(/200:dead::1 without mTLS/);
   });
 });

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import ipaddr from 'ipaddr.js';
+import type { StatusTlsConfig } from './config-types.js';
+
+/** The node's certificate, key and the CA bundle, as PEM text. */
+export interface TlsMaterial {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export async function readTlsMaterial(files: StatusTlsConfig): Promise<TlsMaterial> {
+  const [ca, cert, key] = await Promise.all(
+    [files.caFile, files.certFile, files.keyFile].map((file) => readFile(file, 'utf8')),
+  );
+  return { ca: ca as string, cert: cert as string, key: key as string };
+}
+
+/**
+ * Renewal replaces the node's certificate on disk while the daemon runs: the files are
+ * read again once `maxAgeMs` has passed, and a failed read keeps the last good material.
+ */
+export function tlsMaterialCache(
+  files: StatusTlsConfig,
+  now: () => number,
+  maxAgeMs = 60_000,
+): () => Promise<TlsMaterial> {
+  let cached: { material: TlsMaterial; readAtMs: number } | undefined;
+  return async () => {
+    if (cached && now() - cached.readAtMs < maxAgeMs) return cached.material;
+    try {
+      cached = { material: await readTlsMaterial(files), readAtMs: now() };
+    } catch (err) {
+      if (!cached) throw err;
+    }
+    return cached.material;
+  };
+}
+
+/** TLS 1.3 and a client certificate from the internal CA, as on every other hop. */
+export function mutualTlsOptions(material: TlsMaterial) {
+  return { ...material, minVersion: 'TLSv1.3' as const, requestCert: true, rejectUnauthorized: true };
+}
+
+/** The CN of the verified client certificate: the fleet member's inventory name. */
+export function clientName(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : undefined;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The mesh side of /status: only a fleet member whose certificate the internal CA signed
+ * (and whose name is in `allowed`) gets an answer; others fail the handshake or get 403.
+ */
+export function createMutualTlsServer(
+  material: TlsMaterial,
+  allowed: readonly string[],
+  handler: Handler,
+): Server {
+  return createServer(mutualTlsOptions(material), (req, res) => {
+    const name = clientName(req);
+    if (name === undefined || !allowed.includes(name)) res.writeHead(403).end();
+    else handler(req, res);
+  });
+}
+
+function canonicalIp(address: string): string {
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toNormalizedString() : parsed.toString();
+}
+
+/**
+ * The peer's certificate must carry the address we polled. Node 20 compares an IPv6 host
+ * with the SAN as OpenSSL prints it (uncompressed), so `200:1::1` would never match: both
+ * sides are normalised first. Names go to Node's own check.
+ */
+export function checkPeerIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  if (isIP(host) === 0) return checkServerIdentity(host, cert);
+  const ips = (cert.subjectaltname ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('IP Address:'))
+    .map((entry) => canonicalIp(entry.slice('IP Address:'.length)));
+  if (ips.includes(canonicalIp(host))) return undefined;
+  return new Error(`${host} is not among the certificate's addresses (${ips.join(', ') || 'none'})`);
+}
+
+/** GET over mTLS: our certificate as the client's, the peer's checked against the CA and its address. */
+export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        ...material,
+        minVersion: 'TLSv1.3',
+        rejectUnauthorized: true,
+        checkServerIdentity: checkPeerIdentity,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode ?? 'none'}`));
+          try {
+            resolve(JSON.parse(body));
+          } catch {
+            reject(new Error('malformed status document'));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
