@@ -1,2 +1,94 @@
-// `npm run bench`: every benchmark, each reporting ratios against a baseline run in the same process.
-await import('./pki-handshake.js');
+// `npm run bench [-- --only SECTION,... --runs N]`: a benchmark, not a test (nothing fails on a
+// number). Each figure is the median of its runs with a ratio to a baseline measured in the same
+// run; the results go to bench/results/ as JSON, a markdown table and an SVG failover timeline.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseBenchArgs, USAGE, type Section } from './lib/args.js';
+import { missingPrerequisites } from './lib/prereq.js';
+import { renderMarkdown } from './lib/report.js';
+import type { BenchResults } from './lib/results.js';
+import { renderTimelineSvg } from './lib/svg.js';
+import { benchProvisioning } from './provisioning.js';
+import { benchStack } from './stack.js';
+
+const RESULTS = new URL('results/', import.meta.url);
+const STACK_SECTIONS: Section[] = ['provisioning', 'failover', 'dns', 'footprint', 'hop'];
+
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+/** The TLS handshake micro-benchmark keeps its own output; it runs as its own process. */
+function runHandshake(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('pki-handshake.ts', import.meta.url))],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`pki-handshake exited ${code}`))));
+  });
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const started = Date.now();
+  const missing = await missingPrerequisites(args.sections);
+  const skipped = [...missing].map(([section, what]) => ({ section, why: `missing ${what.join('; ')}` }));
+  for (const s of skipped) log(`${s.section} skipped: ${s.why}`);
+  const run = args.sections.filter((s) => !missing.has(s));
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationS: 0,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      kernel: release(),
+      node: process.version,
+      note: process.env.BENCH_MACHINE_NOTE ?? '',
+    },
+    runs: args.runs,
+    sections: args.sections,
+    figures: [],
+    skipped,
+    timeline: [],
+  };
+  if (run.includes('provisioning')) results.figures.push(...(await benchProvisioning(args.runs, log)));
+  if (run.some((s) => STACK_SECTIONS.includes(s))) {
+    const stack = await benchStack(run, args, log);
+    results.figures.push(...stack.figures);
+    results.timeline.push(...stack.timeline);
+  }
+  if (run.includes('handshake')) await runHandshake();
+  results.durationS = Math.round((Date.now() - started) / 1000);
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(new URL('latest.json', RESULTS), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(new URL('latest.md', RESULTS), renderMarkdown(results));
+  if (results.timeline.length > 0)
+    await writeFile(
+      new URL('failover-timeline.svg', RESULTS),
+      renderTimelineSvg(
+        results.timeline,
+        'Failover under load: each dot a request (red: failed), one cycle per variant',
+      ),
+    );
+  process.stdout.write(renderMarkdown(results));
+  log(`done in ${(results.durationS / 60).toFixed(1)} min; bench/results/latest.md`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
