@@ -2,7 +2,7 @@
 // ingress-1 and start it again, in one cycle per run. The same cycle runs on the stack as
 // `ingress up` sets it up, and on a baseline: HAProxy's default check timings, no redispatch,
 // no health daemon (so nothing takes a dead node out of DNS).
-import { summarizeLoad, recoveryMs, type LoadSample } from '../src/lab/load.js';
+import { summarizeLoad, type LoadSample } from '../src/lab/load.js';
 import type { StackLab } from '../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../src/lab/topology.js';
 import {
@@ -20,9 +20,12 @@ export const STEPS = ['cut WAN 1', 'cut both WANs (mesh)', 'heal both', 'stop in
 export type Step = (typeof STEPS)[number];
 
 export interface StepMeasure {
+  /** From the event until requests through every node succeed again; 0 when none failed. */
   recoveryMs: number | null;
   failed: number;
   total: number;
+  /** Failures by node, then by error. */
+  reasons: Record<string, Record<string, number>>;
 }
 
 export interface Cycle {
@@ -56,13 +59,33 @@ async function reconnect(stack: StackLab, wan: 'wan1' | 'wan2'): Promise<void> {
   await stack.lab.connectNetwork(stack.hosts.proxy, wan, addressOf(stack.topology, 'proxy', wan));
 }
 
-function measure(samples: LoadSample[], fromMs: number, toMs: number, recoverFromMs = fromMs): StepMeasure {
-  const s = summarizeLoad(samples, fromMs, toMs);
-  return {
-    recoveryMs: recoveryMs(samples, INGRESS_NODES, recoverFromMs, toMs),
-    failed: s.failed,
-    total: s.total,
-  };
+/**
+ * A step's requests are those that ended within it (a request in flight when the next event
+ * hits fails because of that event); recovery is the first success after the step's last
+ * failure, on every node, however long after the step that comes.
+ */
+export function measure(
+  samples: readonly LoadSample[],
+  fromMs: number,
+  toMs: number,
+  recoverFromMs = fromMs,
+): StepMeasure {
+  const endOf = (x: LoadSample): number => x.atMs + x.durationMs;
+  const inside = samples.filter((x) => endOf(x) >= fromMs && endOf(x) < toMs);
+  const failures = inside.filter((x) => !x.ok);
+  const reasons = summarizeLoad(failures, 0, Number.MAX_SAFE_INTEGER).failures;
+  let recovery: number | null = 0;
+  for (const node of INGRESS_NODES) {
+    const lastFail = failures.filter((x) => x.node === node).reduce((at, x) => Math.max(at, x.atMs), -1);
+    if (lastFail < 0) continue;
+    const back = samples.find((x) => x.node === node && x.ok && x.atMs > lastFail);
+    if (!back || recovery === null) {
+      recovery = null;
+      continue;
+    }
+    recovery = Math.max(recovery, endOf(back) - recoverFromMs);
+  }
+  return { recoveryMs: recovery, failed: failures.length, total: inside.length, reasons };
 }
 
 /**

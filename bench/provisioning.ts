@@ -64,11 +64,13 @@ function runTool(tool: Tool, lab: Lab, inv: string, forks: number) {
   ]);
 }
 
+/** Reports each size's figures as soon as they are measured. */
 export async function benchProvisioning(
   runs: number,
   log: (line: string) => void,
+  report: (figures: Figure[]) => Promise<void>,
   sizes: readonly number[] = SIZES,
-): Promise<Figure[]> {
+): Promise<void> {
   const lab = await createLab();
   try {
     await lab.createNetwork('net');
@@ -94,8 +96,8 @@ export async function benchProvisioning(
         ),
       ),
     );
-    const figures: Figure[] = [];
     for (const size of sizes) {
+      const figures: Figure[] = [];
       const group = hosts.slice(0, size);
       const inv = await inventory(lab, group);
       const times: Record<Tool, { first: number[]; noop: number[] }> = {
@@ -128,8 +130,8 @@ export async function benchProvisioning(
             { name: 'ansible-playbook', values: times.ansible[kind] },
           ),
         );
+      await report(figures);
     }
-    return figures;
   } finally {
     await lab.close();
   }

@@ -24,11 +24,6 @@ export const HAPROXY_DEFAULT_CHECKS =
   '# HAProxy defaults: inter 2s, fall 3, rise 2; timeout check defaults to inter.\n' +
   'ingress_checks:\n  inter_ms: 2000\n  fall: 3\n  rise: 2\n  timeout_connect_ms: 5000\n  timeout_check_ms: 2000\n';
 
-export interface StackBench {
-  figures: Figure[];
-  timeline: TimelineVariant[];
-}
-
 const up = (stack: StackLab) =>
   timedRun(process.execPath, [
     INGRESS_BIN,
@@ -71,6 +66,7 @@ function failoverFigures(ours: Cycle[], base: Cycle[]): Figure[] {
     const recovery = (cs: Cycle[]) => cs.map((c) => (c.steps[step].recoveryMs ?? Number.NaN) / 1000);
     const failed = (cs: Cycle[]) => cs.map((c) => c.steps[step].failed);
     const total = ours.map((c) => c.steps[step].total).join('/');
+    const why = (cs: Cycle[]) => JSON.stringify(cs.map((c) => c.steps[step].reasons));
     figures.push(
       figure({ section, name: `${step}: time to recover`, unit: 's', better: 'lower' }, recovery(ours), {
         name: baseName,
@@ -82,7 +78,7 @@ function failoverFigures(ours: Cycle[], base: Cycle[]): Figure[] {
           name: `${step}: failed requests`,
           unit: '',
           better: 'lower',
-          note: `of ${total} requests`,
+          note: `of ${total} requests; ours ${why(ours)}; baseline ${why(base)}`,
         },
         failed(ours),
         { name: baseName, values: failed(base) },
@@ -117,14 +113,14 @@ function dnsFigures(ours: Cycle[]): Figure[] {
   ];
 }
 
+/** Reports each section's figures as soon as they are measured. */
 export async function benchStack(
   sections: readonly Section[],
   opts: { runs: number; footprintS: number; base?: number },
   log: (line: string) => void,
-): Promise<StackBench> {
+  report: (figures: Figure[], timeline?: TimelineVariant[]) => Promise<void>,
+): Promise<void> {
   const stack = await startStackLab({ base: opts.base ?? 229 });
-  const figures: Figure[] = [];
-  const timeline: TimelineVariant[] = [];
   try {
     log('stack: first ingress up on bare nodes');
     const first = mustSucceed('first ingress up', await up(stack));
@@ -142,7 +138,7 @@ export async function benchStack(
         noop.push(mustSucceed('no-op ingress up', await up(stack)).ms / 1000);
       log(`stack: no-op ingress up ${noop.map((s) => s.toFixed(1)).join(', ')} s`);
       const section = 'provisioning';
-      figures.push(
+      await report([
         figure(
           {
             section,
@@ -157,13 +153,13 @@ export async function benchStack(
           name: 'its first run',
           values: [first.ms / 1000],
         }),
-      );
+      ]);
     }
     if (sections.includes('footprint')) {
       log(`stack: sampling the daemon for ${opts.footprintS} s`);
-      figures.push(...(await benchFootprint(stack.hosts['ingress-1'], opts.footprintS)));
+      await report(await benchFootprint(stack.hosts['ingress-1'], opts.footprintS));
     }
-    if (sections.includes('hop')) figures.push(...(await benchHop(stack, opts.runs, log)));
+    if (sections.includes('hop')) await report(await benchHop(stack, opts.runs, log));
     if (sections.includes('failover') || sections.includes('dns')) {
       const ours: Cycle[] = [];
       for (let r = 0; r < opts.runs; r++) {
@@ -171,7 +167,7 @@ export async function benchStack(
         log(`failover: ours, run ${r + 1} done`);
         await ready(stack);
       }
-      if (sections.includes('dns')) figures.push(...dnsFigures(ours));
+      if (sections.includes('dns')) await report(dnsFigures(ours));
       if (sections.includes('failover')) {
         log('failover: switching the lab to the baseline');
         await toBaseline(stack);
@@ -182,11 +178,12 @@ export async function benchStack(
           log(`failover: baseline, run ${r + 1} done`);
           await ready(stack);
         }
-        figures.push(...failoverFigures(ours, base));
-        timeline.push((ours.at(-1) as Cycle).timeline, (base.at(-1) as Cycle).timeline);
+        await report(failoverFigures(ours, base), [
+          (ours.at(-1) as Cycle).timeline,
+          (base.at(-1) as Cycle).timeline,
+        ]);
       }
     }
-    return { figures, timeline };
   } finally {
     await stack.close();
   }

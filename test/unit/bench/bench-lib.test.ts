@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { measure } from '../../../bench/failover.js';
 import { cpuWindows, parseSamples } from '../../../bench/footprint.js';
 import { parseBenchArgs, SECTIONS } from '../../../bench/lib/args.js';
 import { renderMarkdown } from '../../../bench/lib/report.js';
@@ -98,5 +99,34 @@ describe('bench report', () => {
     expect(svg).toContain('fill="#d62828"');
     expect(svg).toContain('cut &lt;1&gt;');
     expect(svg).not.toContain('cut <1>');
+  });
+});
+
+describe('failover step measure', () => {
+  const sample = (node: string, atMs: number, durationMs: number, ok: boolean, error?: string) => ({
+    node,
+    atMs,
+    durationMs,
+    ok,
+    ...(error ? { error } : {}),
+  });
+
+  it('counts a request in the step it ended in, and recovery at the first success after the last failure', () => {
+    const samples = [
+      sample('ingress-1', 900, 50, true),
+      // Started before the event, ended after it: the event's failure.
+      sample('ingress-1', 950, 300, false, 'ECONNRESET'),
+      sample('ingress-2', 1100, 50, true),
+      sample('ingress-1', 1300, 50, false, 'timeout'),
+      sample('ingress-1', 1500, 100, true),
+      sample('ingress-2', 1600, 50, true),
+    ];
+    const m = measure(samples, 1000, 2000);
+    expect(m).toMatchObject({ failed: 2, total: 5, recoveryMs: 600 });
+    expect(m.reasons).toEqual({ 'ingress-1': { ECONNRESET: 1, timeout: 1 } });
+  });
+
+  it('is not recovered while a node has no success after its last failure', () => {
+    expect(measure([sample('ingress-2', 1200, 10, false, 'timeout')], 1000, 2000).recoveryMs).toBeNull();
   });
 });
