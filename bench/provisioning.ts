@@ -22,6 +22,20 @@ const RESET =
   '/var/log/ingress-demo-restarts; systemctl daemon-reload; ' +
   'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hello >/dev/null 2>&1; true';
 
+const PYTHON3_APT =
+  'DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && apt-get install -y -q python3-apt >/dev/null';
+
+async function withRetry(work: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2_000 * i));
+    }
+  }
+}
+
 async function must(host: LabHost, what: string, command: string): Promise<void> {
   const r = await host.exec(command);
   if (r.rc !== 0) throw new Error(`${host.name}: ${what} failed: ${r.stderr.trim()}`);
@@ -87,15 +101,11 @@ export async function benchProvisioning(
         )),
       );
     // ansible's apt module needs python3-apt on the host; installing it is not part of a run.
-    await Promise.all(
-      hosts.map((h) =>
-        must(
-          h,
-          'python3-apt',
-          'DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && apt-get install -y -q python3-apt >/dev/null',
-        ),
-      ),
-    );
+    // A few hosts at a time, retried: thirty apt runs at once overrun the package cache.
+    for (let i = 0; i < hosts.length; i += 6)
+      await Promise.all(
+        hosts.slice(i, i + 6).map((h) => withRetry(() => must(h, 'python3-apt', PYTHON3_APT))),
+      );
     for (const size of sizes) {
       const figures: Figure[] = [];
       const group = hosts.slice(0, size);
@@ -107,7 +117,7 @@ export async function benchProvisioning(
       for (let r = 0; r < runs; r++) {
         const order: Tool[] = r % 2 === 0 ? ['ingress', 'ansible'] : ['ansible', 'ingress'];
         for (const tool of order) {
-          await Promise.all(group.map((h) => must(h, 'reset', RESET)));
+          await Promise.all(group.map((h) => withRetry(() => must(h, 'reset', RESET))));
           const first = mustSucceed(`${tool} first run on ${size}`, await runTool(tool, lab, inv, size));
           const noop = mustSucceed(`${tool} no-op run on ${size}`, await runTool(tool, lab, inv, size));
           times[tool].first.push(first.ms / 1000);

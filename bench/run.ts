@@ -101,8 +101,16 @@ async function main(): Promise<number> {
         await save();
       }),
     );
-  const failures = (await Promise.allSettled(parts)).filter((p) => p.status === 'rejected');
-  for (const f of failures) log(`a part failed: ${String((f as PromiseRejectedResult).reason)}`);
+  // A part that fails says so at once; the other goes on.
+  const settled = await Promise.allSettled(
+    parts.map((p) =>
+      p.catch((err: unknown) => {
+        log(`a part failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        throw err;
+      }),
+    ),
+  );
+  const failures = settled.filter((p) => p.status === 'rejected');
   if (run.includes('handshake')) await runHandshake();
   await save();
   process.stdout.write(renderMarkdown(results));
