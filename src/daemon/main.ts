@@ -12,10 +12,8 @@ import { readNamedFile } from './config-files.js';
 import { startStatusServer } from './http.js';
 import { dnsPortFromClient } from './interpreter.js';
 import { createRealPorts } from './ports.js';
-import { createDaemonRunner } from './runner.js';
-
-/** How often the reducer gets a tick; each timer in the state decides whether it is due. */
-const TICK_MS = 100;
+import { createDaemonRunner, type DaemonRunner } from './runner.js';
+import { nextTickDelayMs } from './tick.js';
 
 /** How long a stop waits for effects already running (a probe, a DNS read) before letting go. */
 export const STOP_IDLE_MS = 500;
@@ -30,6 +28,26 @@ export function settleWithin(work: Promise<void>, ms: number): Promise<void> {
 /** Who may read this node's mesh /status: the nodes that poll it (its peers and the witness). */
 export function fleetMembers(config: DaemonConfig): string[] {
   return [...config.peers.map((p) => p.name), ...(config.witness ? [config.witness.name] : [])];
+}
+
+/** Ticks the reducer when its next timer is due (see nextTickDelayMs); returns the stop. */
+export function tickWhenDue(runner: DaemonRunner, now: () => number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = (): void => {
+    timer = setTimeout(
+      () => {
+        runner.submit({ type: 'tick' });
+        if (!stopped) schedule();
+      },
+      nextTickDelayMs(runner.state().timers, now()),
+    );
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 export interface RunningDaemon {
@@ -67,17 +85,18 @@ export async function startDaemon(configFile: string, logger: Logger = pino()): 
     onBindError: (host, error) => logger.warn({ host, error }, 'status address not up yet; retrying'),
     ...(statusTls ? { meshTls: { material: statusTls, allowed: fleetMembers(config) } } : {}),
   });
-  const timer = setInterval(() => runner.submit({ type: 'tick' }), TICK_MS);
+  const stopTicks = tickWhenDue(runner, now);
   logger.info(
     { node: config.node, mode: config.mode, port: server.port, listen: server.bound() },
     'daemon started',
   );
   return {
     stop: async () => {
-      clearInterval(timer);
+      stopTicks();
       runner.stop();
       await server.close();
       await settleWithin(runner.idle(), STOP_IDLE_MS);
+      ports.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { IngressError } from '../errors.js';
@@ -11,7 +12,8 @@ import { parsePeerStatus } from '../metrics/status.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
 import { readNamedFile } from './config-files.js';
-import { probeMtls } from './probe.js';
+import { probeContext } from './probe.js';
+import { createProbeSession, type ProbeSession } from './probe-session.js';
 import type { TlsMaterial } from './status-tls.js';
 import { getJsonMutualTls } from './status-tls.js';
 
@@ -38,6 +40,38 @@ export function nftFirewallPort(nftPath = 'nft'): FirewallPort {
   };
 }
 
+/** A status document is a few kilobytes; anything far larger is not one. */
+const MAX_STATUS_BYTES = 1 << 20;
+
+/**
+ * GETs a peer's /status over plain HTTP with node:http: fetch() would load undici into the
+ * daemon, which costs it megabytes of memory and CPU on every poll.
+ */
+export function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { timeout: timeoutMs, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_STATUS_BYTES) request.destroy(new Error('status document too large'));
+        else chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('end', () => {
+        if (response.statusCode !== 200) return reject(new Error(`status ${response.statusCode ?? '?'}`));
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (cause) {
+          reject(new Error('status document is not JSON', { cause }));
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
+}
+
 /** https:// (a peer on the mesh) goes over mTLS with this node's certificate; http:// is loopback. */
 export async function fetchPeerStatus(
   url: string,
@@ -49,9 +83,7 @@ export async function fetchPeerStatus(
     if (!material) throw new Error('no listen.tls to poll an https:// peer with');
     doc = await getJsonMutualTls(url, await material(), timeoutMs);
   } else {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) throw new Error(`status ${response.status}`);
-    doc = await response.json();
+    doc = await getJson(url, timeoutMs);
   }
   const report = parsePeerStatus(doc);
   if (!report) throw new Error('malformed status document');
@@ -75,26 +107,33 @@ export interface RealPortDeps {
 }
 
 /** The production ports: TLS probes, HAProxy's socket, RFC 2136, nft, HTTP to peers, pino, prom-client. */
-export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts> {
+export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts & { close(): void }> {
   const { config, logger } = deps;
   const tls = config.tls;
   const named = (path: string, field: string): Promise<string> => readNamedFile(path, config.file, field);
-  const material = tls
-    ? {
+  const secureContext = tls
+    ? probeContext({
         ca: await named(tls.caFile, 'tls.caFile'),
         cert: await named(tls.certFile, 'tls.certFile'),
         key: await named(tls.keyFile, 'tls.keyFile'),
-      }
+      })
     : null;
+  // One kept connection per path (address and port), each with the timeout of its first probe.
+  const sessions = new Map<string, ProbeSession>();
   return {
     probe: async (address, port, timeoutMs) => {
-      if (!tls || !material) return { ok: false, reason: 'no tls section in the config' };
-      const serverName = tls.serverName ?? address;
-      return probeMtls(
-        { address, port, serverName, healthPath: tls.healthPath, timeoutMs, ...material },
-        deps.now,
-      );
+      if (!tls || !secureContext) return { ok: false, reason: 'no tls section in the config' };
+      const key = `${address} ${port}`;
+      let session = sessions.get(key);
+      if (!session) {
+        const serverName = tls.serverName ?? address;
+        const target = { address, port, serverName, healthPath: tls.healthPath, timeoutMs, secureContext };
+        session = createProbeSession(target, deps.now);
+        sessions.set(key, session);
+      }
+      return session.probe();
     },
+    close: () => sessions.forEach((session) => session.close()),
     haproxy: deps.haproxy,
     dns: deps.dns,
     firewall: nftFirewallPort(),

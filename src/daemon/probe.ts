@@ -1,14 +1,24 @@
-import { connect } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
+
+export interface ProbeMaterial {
+  ca: string | Buffer;
+  cert: string | Buffer;
+  key: string | Buffer;
+}
 
 export interface ProbeTarget {
   address: string;
   port: number;
   serverName: string;
   healthPath: string;
-  ca: string | Buffer;
-  cert: string | Buffer;
-  key: string | Buffer;
+  /** Built once by probeContext: parsing the key and CA again for every probe cost most of a probe's CPU. */
+  secureContext: SecureContext;
   timeoutMs: number;
+}
+
+/** The client side of every probe: TLS 1.3 only, our CA only, our node certificate. */
+export function probeContext(material: ProbeMaterial): SecureContext {
+  return createSecureContext({ ...material, minVersion: 'TLSv1.3' });
 }
 
 export interface ProbeResult {
@@ -23,48 +33,4 @@ export function judgeHealthResponse(head: string): ProbeResult {
   if (!match) return { ok: false, reason: 'no HTTP status line in the answer' };
   const code = Number(match[1]);
   return code >= 200 && code < 400 ? { ok: true } : { ok: false, reason: `health check answered ${code}` };
-}
-
-/**
- * One probe: an mTLS handshake (both sides verified) and a health request over it. RTT is the
- * time to the first answer byte, which covers the path and the local proxy itself.
- */
-export function probeMtls(target: ProbeTarget, now: () => number): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const started = now();
-    let answer = '';
-    let settled = false;
-    const socket = connect({
-      host: target.address,
-      port: target.port,
-      servername: target.serverName,
-      ca: target.ca,
-      cert: target.cert,
-      key: target.key,
-      minVersion: 'TLSv1.3',
-      rejectUnauthorized: true,
-    });
-    const finish = (result: ProbeResult): void => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(target.timeoutMs, () =>
-      finish({ ok: false, reason: `timeout after ${target.timeoutMs} ms` }),
-    );
-    socket.on('error', (err) => finish({ ok: false, reason: err.message }));
-    socket.on('secureConnect', () => {
-      socket.write(
-        `GET ${target.healthPath} HTTP/1.1\r\nHost: ${target.serverName}\r\nConnection: close\r\n\r\n`,
-      );
-    });
-    socket.on('data', (chunk: Buffer) => {
-      answer += chunk.toString('latin1');
-      if (!answer.includes('\r\n')) return;
-      const verdict = judgeHealthResponse(answer);
-      finish(verdict.ok ? { ok: true, rttMs: now() - started } : verdict);
-    });
-    socket.on('end', () => finish({ ok: false, reason: 'connection closed before an answer' }));
-  });
 }

@@ -103,10 +103,14 @@ export async function dockerExec(containerId: string, command: string): Promise<
 
 /** Installs the run's public key for root and waits until sshd answers on the first address. */
 export async function prepareSsh(containerId: string, publicKey: string, address: string): Promise<void> {
-  const install = await dockerExec(
-    containerId,
-    `umask 077 && mkdir -p /root/.ssh && printf '%s\\n' '${publicKey}' > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys`,
-  );
-  if (install.rc !== 0) throw new IngressError('E_LAB', `cannot install the lab SSH key: ${install.stderr}`);
+  const command = `umask 077 && mkdir -p /root/.ssh && printf '%s\\n' '${publicKey}' > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys`;
+  // On a loaded machine the first exec into a container still booting can fail with no output.
+  let install = await dockerExec(containerId, command);
+  for (let attempt = 1; install.rc !== 0 && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    install = await dockerExec(containerId, command);
+  }
+  if (install.rc !== 0)
+    throw new IngressError('E_LAB', `cannot install the lab SSH key (exit ${install.rc}): ${install.stderr}`);
   await waitForSsh(address);
 }

@@ -44,7 +44,7 @@ describe('steering config', () => {
     const file = fixturePath('bad-steering.yml');
     const err = errorOf(readFileSync(file, 'utf8'), file);
     expect(err.code).toBe('E_CONFIG');
-    expect(err.location).toMatchObject({ file, line: 40, field: 'steering.degradeMs' });
+    expect(err.location).toMatchObject({ file, line: 41, field: 'steering.degradeMs' });
     expect(err.message).toMatch(/above recoverMs \(120\)/);
   });
 

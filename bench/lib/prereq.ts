@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Section } from './args.js';
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = new URL('../../', import.meta.url);
+
+async function works(file: string, args: string[]): Promise<boolean> {
+  try {
+    await run(file, args, { timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(new URL(path, REPO_ROOT)).then(
+    () => true,
+    () => false,
+  );
+
+/** What each section needs on this machine; a missing piece is named with how to get it. */
+export async function missingPrerequisites(sections: readonly Section[]): Promise<Map<Section, string[]>> {
+  const docker = await works('docker', ['info', '--format', '{{.ServerVersion}}']);
+  const built = (await exists('dist/cli/main.js')) && (await exists('dist/node/ingress-node.js'));
+  const ansible = await works('ansible-playbook', ['--version']);
+  const out = new Map<Section, string[]>();
+  for (const section of sections) {
+    const missing: string[] = [];
+    if (section !== 'handshake') {
+      if (!docker) missing.push('a running Docker engine (apt-get install docker.io; dockerd &)');
+      if (!built) missing.push('the build (npm run build: dist/cli and dist/node/ingress-node.js)');
+    }
+    if (section === 'provisioning' && !ansible)
+      missing.push('ansible-playbook, the baseline (apt-get install ansible-core)');
+    if (missing.length > 0) out.set(section, missing);
+  }
+  return out;
+}
