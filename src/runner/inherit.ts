@@ -31,8 +31,8 @@ export function rootInherited(play: Play): Inherited {
     vars: [],
     roles: [],
     environment: play.environment === undefined ? [] : [play.environment],
-    ignoreErrors: false,
-    noLog: false,
+    ignoreErrors: play.ignoreErrors,
+    noLog: play.noLog,
     runOnce: false,
     rescuable: false,
   };

@@ -109,6 +109,8 @@ export interface Play {
   handlers: ActionTask[];
   anyErrorsFatal: boolean;
   maxFailPercentage?: number;
+  ignoreErrors: Flag;
+  noLog: Flag;
   /** `environment:` of the play, under every task's own. */
   environment?: unknown;
   tags: string[];

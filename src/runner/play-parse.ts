@@ -1,10 +1,19 @@
 import { isAbsolute, join } from 'node:path';
 import type { Node } from 'yaml';
 import { IngressError } from '../errors.js';
-import { containsTemplate, readBool, readNumber, readString, readStringList, readVars } from './fields.js';
+import {
+  containsTemplate,
+  readBool,
+  readFlag,
+  readNumber,
+  readString,
+  readStringList,
+  readVars,
+} from './fields.js';
 import type { ActionTask, Play, SerialSpec, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { parseHandlers } from './handler-parse.js';
+import { validSerialEntry } from './serial.js';
 import { parseRoles } from './role-parse.js';
 import { parseTaskList } from './task-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
@@ -19,8 +28,6 @@ export const IGNORED_PLAY_KEYS = new Set([
   'module_defaults',
   'force_handlers',
   'ignore_unreachable',
-  'ignore_errors',
-  'no_log',
   'check_mode',
   'diff',
   'throttle',
@@ -46,6 +53,8 @@ const PLAY_KEYS = new Set([
   'tags',
   'roles',
   'environment',
+  'ignore_errors',
+  'no_log',
   ...IGNORED_PLAY_KEYS,
 ]);
 
@@ -83,6 +92,9 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
     tasks: await list('tasks'),
     postTasks: await list('post_tasks'),
     handlers: await parseHandlers(src, byKey('handlers')?.node ?? null, ctx),
+    // Tasks and handlers inherit these, as from a block around all of them.
+    ignoreErrors: byKey('ignore_errors') ? readFlag(src, byKey('ignore_errors') as Entry) : false,
+    noLog: byKey('no_log') ? readFlag(src, byKey('no_log') as Entry) : false,
     anyErrorsFatal: byKey('any_errors_fatal') ? readBool(src, byKey('any_errors_fatal') as Entry) : false,
     tags: byKey('tags') ? readStringList(src, byKey('tags') as Entry) : [],
     location: { file: src.file, line: lineOf(src, node) },
@@ -116,9 +128,8 @@ function readHosts(src: YamlSource, entry: Entry): string | string[] {
 function readSerial(src: YamlSource, entry: Entry): SerialSpec {
   const value = toJs(src, entry.node);
   const list = Array.isArray(value) ? value : [value];
-  const ok =
-    list.length > 0 &&
-    list.every((v) => (typeof v === 'number' && v > 0) || (typeof v === 'string' && /^\d+%?$/.test(v)));
+  // A template ("{{ batch }}") is rendered when the play starts, from play and extra vars.
+  const ok = list.length > 0 && list.every((v) => validSerialEntry(v) || containsTemplate(v));
   if (!ok) throw entryError(src, entry, 'serial must be a count, a percentage or a list of them');
   return list as SerialSpec;
 }

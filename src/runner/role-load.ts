@@ -96,7 +96,12 @@ export async function loadRole(
   const path = findRole(ref.name, ctx.roleSearch, ctx.role ? join(ctx.role.path, '..') : undefined);
   if (path === undefined) {
     const where = ctx.roleSearch.join(', ');
-    throw entryError(site.src, site.entry, `the role '${ref.name}' was not found in ${where}`);
+    throw entryError(
+      site.src,
+      site.entry,
+      `the role '${ref.name}' was not found in ${where}`,
+      'E_PLAYBOOK_MISSING',
+    );
   }
   const empty: BlockTask = { ...common, kind: 'block', block: [], rescue: [], always: [] };
   const key = `${path}|${JSON.stringify(ref.params)}|${ref.tasksFrom ?? ''}`;

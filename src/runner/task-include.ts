@@ -72,7 +72,7 @@ export async function parseInclude(
   if (containsTemplate(name))
     throw entryError(src, includeEntry, 'templated include file names are not supported');
   const path = await findTaskFile(name, ctx.taskDir, ctx.playbookDir);
-  if (!path) throw entryError(src, includeEntry, `task file '${name}' not found`);
+  if (!path) throw entryError(src, includeEntry, `task file '${name}' not found`, 'E_PLAYBOOK_MISSING');
   if (ctx.includeStack.includes(path)) throw entryError(src, includeEntry, `include cycle through ${path}`);
   const included = await readYaml(path);
   const childCtx: ParseContext = {

@@ -36,7 +36,7 @@ describe('loadPlaybook errors name file, line and key before any host is touched
     ],
     ['errors/play-key.yml', 'E_PLAYBOOK', 3, 'gather_fact', /unknown play keyword 'gather_fact'/],
     ['errors/block-key.yml', 'E_PLAYBOOK', 8, 'finally', /unknown block keyword 'finally'/],
-    ['errors/missing-include.yml', 'E_PLAYBOOK', 4, 'include_tasks', /task file 'nowhere.yml' not found/],
+    ['errors/missing-include.yml', 'E_PLAYBOOK_MISSING', 4, 'include_tasks', /task file 'nowhere.yml' not found/],
     ['errors/bad-debug.yml', 'E_VALIDATION', 4, 'var', /mutually exclusive/],
   ])('%s', async (name, code, line, field, message) => {
     const err = await loadError(name);

@@ -29,6 +29,7 @@ describe('validateGroupVarsText', () => {
     ['unknown-key.yml', 'ingress_checks.fal', 3, 'unknown key'],
     ['unknown-top.yml', 'ingress_service', 1, 'unknown key'],
     ['bad-port.yml', 'ingress_ports.https', 2, 'from 1 to 65535'],
+    ['rolling-batch-words.yml', 'ingress_rolling_batch', 3, 'a count of nodes or a percentage'],
   ])('%s fails with E_CONFIG naming file, line and key', (name, field, line, text) => {
     const err = failure(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
     expect(err.code).toBe('E_CONFIG');
