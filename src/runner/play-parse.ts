@@ -60,7 +60,7 @@ const PLAY_KEYS = new Set([
 
 export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext): Promise<Play> {
   // Roles run once per play, and their handlers belong to the play that loaded them.
-  const ctx: ParseContext = { ...outer, roleHandlers: [], seenRoles: new Set() };
+  const ctx: ParseContext = { ...outer, roleHandlers: [], seenRoles: new Set(), publicRoles: [] };
   const entries = expectMap(src, node, 'a play');
   const unknown = entries.find((e) => !PLAY_KEYS.has(e.key));
   if (unknown) throw entryError(src, unknown, `unknown play keyword '${unknown.key}'`);
@@ -73,6 +73,11 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
   }
   const hosts = readHosts(src, hostsEntry);
   const list = (key: string) => parseTaskList(src, byKey(key)?.node ?? null, ctx, key);
+  const vars = byKey('vars') ? readVars(src, byKey('vars') as Entry) : {};
+  const varsFiles = byKey('vars_files')
+    ? await readVarsFiles(src, byKey('vars_files') as Entry, ctx.playbookDir)
+    : [];
+  ctx.loadVars = Object.assign({}, vars, ...varsFiles);
   const play: Play = {
     name: byKey('name')
       ? readString(src, byKey('name') as Entry)
@@ -80,10 +85,8 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
         ? hosts.join(',')
         : hosts,
     hosts,
-    vars: byKey('vars') ? readVars(src, byKey('vars') as Entry) : {},
-    varsFiles: byKey('vars_files')
-      ? await readVarsFiles(src, byKey('vars_files') as Entry, ctx.playbookDir)
-      : [],
+    vars,
+    varsFiles,
     gatherFacts: byKey('gather_facts') ? readBool(src, byKey('gather_facts') as Entry) : true,
     preTasks: await list('pre_tasks'),
     roles: await parseRoles(src, byKey('roles')?.node ?? null, ctx, (s, n, c) =>
@@ -97,9 +100,12 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
     noLog: byKey('no_log') ? readFlag(src, byKey('no_log') as Entry) : false,
     anyErrorsFatal: byKey('any_errors_fatal') ? readBool(src, byKey('any_errors_fatal') as Entry) : false,
     tags: byKey('tags') ? readStringList(src, byKey('tags') as Entry) : [],
+    publicRoles: ctx.publicRoles,
     location: { file: src.file, line: lineOf(src, node) },
   };
-  play.handlers.push(...ctx.roleHandlers);
+  // One list: a role an include reads while the play runs adds its handlers here too.
+  ctx.roleHandlers.unshift(...play.handlers);
+  play.handlers = ctx.roleHandlers;
   applyOptional(src, byKey, play);
   checkNotify(play);
   return play;

@@ -21,6 +21,11 @@ export interface RoleRef {
   handlersFrom?: string;
   /** include_role runs the role each time; `roles:` and dependencies run it once per play. */
   once: boolean;
+  /**
+   * Where the role's scope (and its dependencies') is exposed: the play's public
+   * roles, or `'after'` for include_role's `public: true`; private when absent.
+   */
+  exposure?: RoleScope[] | 'after';
 }
 
 /** `tasks/main.yml`, `main.yaml` or `main`: the first that exists, as Ansible finds them. */
@@ -108,9 +113,18 @@ export async function loadRole(
   if (ref.once && ctx.seenRoles.has(key)) return empty;
   ctx.seenRoles.add(key);
   const scope = await readScope(path, ref);
+  const sink = ref.exposure === 'after' ? [] : ref.exposure;
+  sink?.push(scope);
   const roleCtx: ParseContext = { ...ctx, taskDir: join(path, 'tasks'), role: scope };
-  const deps = await hooks.loadDeps(scope, roleCtx);
+  delete roleCtx.depSink;
+  const deps = await hooks.loadDeps(scope, sink ? { ...roleCtx, depSink: sink } : roleCtx);
   const tasks = await loadTaskFile(roleFile(path, 'tasks', ref.tasksFrom), roleCtx, hooks.parseList);
   await loadHandlers(scope, ref, ctx);
-  return { ...empty, name: common.name ?? scope.name, role: scope, block: [...deps, ...tasks] };
+  const block: BlockTask = {
+    ...empty,
+    name: common.name ?? scope.name,
+    role: scope,
+    block: [...deps, ...tasks],
+  };
+  return ref.exposure === 'after' && sink ? { ...block, exposes: sink } : block;
 }

@@ -22,7 +22,7 @@ export async function readYaml(file: string): Promise<YamlSource> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new IngressError('E_PLAYBOOK', `cannot read ${file}`, { cause: err, location: { file } });
+    throw new IngressError('E_PLAYBOOK_MISSING', `cannot read ${file}`, { cause: err, location: { file } });
   }
   return parseYaml(text, file);
 }
