@@ -65,7 +65,8 @@ const STATE = [
   'for f in /etc/ssh/sshd_config /etc/fail2ban/jail.local /etc/apt/apt.conf.d/20auto-upgrades ' +
     '/etc/apt/apt.conf.d/52unattended-upgrades-local /etc/nftables.conf /etc/haproxy/haproxy.cfg ' +
     '/etc/haproxy/backends.json /srv/nodeapp/server.js /etc/systemd/system/nodeapp.service ' +
-    '/etc/letsencrypt/renewal-hooks/deploy/reload-services.sh /etc/letsencrypt/renewal-hooks/deploy/services; ' +
+    '/etc/letsencrypt/renewal-hooks/deploy/reload-services.sh /etc/letsencrypt/renewal-hooks/deploy/services ' +
+    '/etc/corpus-platform-note; ' +
     'do echo "$f $(stat -c "%a %U %G" $f) $(sed "s/$(hostname)/HOST/g" $f | sha256sum | cut -c1-16)"; done',
   'stat -c "%n %a %U %G" /srv/nodeapp /var/www/letsencrypt/.well-known/acme-challenge',
   'getent passwd nodeapp | cut -d: -f1,6,7; getent group sshusers nodeapp | cut -d: -f1',
