@@ -15,6 +15,8 @@ type ParseList = (src: YamlSource, node: Node | null, ctx: ParseContext) => Prom
 export interface RoleRef {
   name: string;
   params: Record<string, unknown>;
+  /** `vars:` of a roles entry: role vars, under the role's vars/main.yml. */
+  vars?: Record<string, unknown>;
   tasksFrom?: string;
   varsFrom?: string;
   defaultsFrom?: string;
@@ -49,7 +51,7 @@ async function readScope(rolePath: string, ref: RoleRef): Promise<RoleScope> {
     name: ref.name.split('/').pop() as string,
     path: rolePath,
     defaults: await readMapping(roleFile(rolePath, 'defaults', ref.defaultsFrom)),
-    vars: await readMapping(roleFile(rolePath, 'vars', ref.varsFrom)),
+    vars: { ...ref.vars, ...(await readMapping(roleFile(rolePath, 'vars', ref.varsFrom))) },
     params: ref.params,
   };
 }
@@ -109,7 +111,7 @@ export async function loadRole(
     );
   }
   const empty: BlockTask = { ...common, kind: 'block', block: [], rescue: [], always: [] };
-  const key = `${path}|${JSON.stringify(ref.params)}|${ref.tasksFrom ?? ''}`;
+  const key = `${path}|${JSON.stringify(ref.params)}|${JSON.stringify(ref.vars ?? {})}|${ref.tasksFrom ?? ''}`;
   if (ref.once && ctx.seenRoles.has(key)) return empty;
   ctx.seenRoles.add(key);
   const scope = await readScope(path, ref);

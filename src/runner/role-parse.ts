@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import { isMap } from 'yaml';
-import { containsTemplate, readBool, readString } from './fields.js';
+import { containsTemplate, readBool, readString, readVars } from './fields.js';
 import { renderAtLoad } from './load-render.js';
 import type { BlockTask, RoleScope, TaskNode } from './model.js';
 import type { RoleRef, RoleSite } from './role-load.js';
@@ -56,13 +56,15 @@ async function parseRoleEntry(
   const keywords = entries.filter((e) => e !== nameEntry && COMMON_KEYS.has(e.key) && e.key !== 'vars');
   const { common } = parseCommon(src, keywords, line, ctx);
   const params: Record<string, unknown> = {};
+  let vars: Record<string, unknown> = {};
   for (const e of entries) {
     if (e === nameEntry || keywords.includes(e)) continue;
-    // `vars:` on a roles entry are role parameters in Ansible, like the loose keys.
-    if (e.key === 'vars') Object.assign(params, toJs(src, e.node) ?? {});
+    // `vars:` on a roles entry are the role's vars (under vars/main.yml, public with
+    // the role); the loose keys are its parameters (for its own tasks only).
+    if (e.key === 'vars') vars = readVars(src, e);
     else params[e.key] = toJs(src, e.node);
   }
-  const ref: RoleRef = { name: roleName(src, nameEntry, ctx), params, once: true, ...exposed };
+  const ref: RoleRef = { name: roleName(src, nameEntry, ctx), params, vars, once: true, ...exposed };
   return loadRole(ref, common, { src, entry: nameEntry }, ctx, hooks(parseList));
 }
 

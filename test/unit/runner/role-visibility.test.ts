@@ -11,10 +11,11 @@ describe('role variables seen by the rest of the play', () => {
       'from played defaults | from played vars | from dep defaults | no public yet | no param',
       'dep',
       'played',
+      'dep',
       'private',
       'private stays private',
       'public',
-      'from public defaults | from public vars | from played vars',
+      'from public defaults | from public vars | from played vars | set by vars',
     ]);
   });
 });
