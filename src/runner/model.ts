@@ -25,8 +25,9 @@ export interface TaskCommon {
   vars: Record<string, unknown>;
   become?: Flag;
   becomeUser?: string;
-  ignoreErrors: Flag;
-  noLog: Flag;
+  /** Unset: the enclosing block's (or play's) value; set, even to false, it wins. */
+  ignoreErrors?: Flag;
+  noLog?: Flag;
   checkMode?: Flag;
   /** `environment:` mappings, rendered per host and exported for the module's commands. */
   environment?: unknown;

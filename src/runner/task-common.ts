@@ -92,8 +92,6 @@ export function parseCommon(
     when: [],
     tags: [],
     vars: {},
-    ignoreErrors: false,
-    noLog: false,
     location: { file: src.file, line },
     taskDir: ctx.taskDir,
   };

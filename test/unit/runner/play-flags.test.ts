@@ -51,4 +51,10 @@ describe('play-level ignore_errors and no_log', () => {
     expect(r.output).toContain('bad use s3cret');
     expect(r.output).toContain('...ignoring');
   });
+
+  it('a task that sets ignore_errors: false is not ignored under a play or block that ignores', async () => {
+    const r = await runFixture('play-flags-override.yml', { world: world(), templar: createTemplar() });
+    expect(r.world.log).toEqual(['web1: use it']);
+    expect(r.report.exitCode).toBe(2);
+  });
 });
