@@ -10,7 +10,7 @@ import { parseRecap, runCli } from '../support/cli.js';
 import { useLab } from '../support/lab.js';
 
 // The corpus installs a dozen packages on two bare hosts; two loaded cores make that slow.
-vi.setConfig({ testTimeout: 900_000, hookTimeout: 300_000 });
+vi.setConfig({ testTimeout: 900_000, hookTimeout: 600_000 });
 
 const corpus = fileURLToPath(new URL('../../fixtures/roles/', import.meta.url));
 const site = join(corpus, 'site.yml');
@@ -97,7 +97,7 @@ describe('the role corpus on bare Debian: ansible-playbook on one host, ingress 
     viaIngress = await ingressPlay(site, '-i', inventories['viaingress'] as string);
     ingressMs = Date.now() - start;
     // Both runs install a dozen packages on bare hosts, one after the other.
-  }, 900_000);
+  }, 1_800_000);
 
   it('both runs succeed', () => {
     expect(viaAnsible.code, viaAnsible.stdout + viaAnsible.stderr).toBe(0);
