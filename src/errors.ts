@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_INVENTORY'
   | 'E_PLAYBOOK'
+  | 'E_PLAYBOOK_MISSING'
   | 'E_TEMPLATE'
   | 'E_VALIDATION'
   | 'E_UNREACHABLE'
@@ -78,7 +79,10 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_USAGE: 64,
   E_CONFIG: 65,
   E_INVENTORY: 65,
-  E_PLAYBOOK: 65,
+  // ansible-playbook's codes: 4 for a playbook it cannot parse, 1 for a role or
+  // task file it cannot find, so scripts written for it read ours the same way.
+  E_PLAYBOOK: 4,
+  E_PLAYBOOK_MISSING: 1,
   E_TEMPLATE: 65,
   E_VALIDATION: 65,
   E_HOSTS_FAILED: 2,

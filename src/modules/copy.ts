@@ -1,3 +1,4 @@
+import { pyJsonDumps } from '../template/filters-data.js';
 import { readFile } from 'node:fs/promises';
 import type { RawArgs } from './args.js';
 import { argError, checkKnown, optBool, optString, reqString } from './args.js';
@@ -44,10 +45,10 @@ export interface CopyArgs extends FileDestArgs {
 export function parseCopyArgs(args: RawArgs): CopyArgs {
   checkKnown('copy', args, KNOWN);
   const src = optString('copy', args, 'src');
-  // As Ansible: a mapping or list given as content is written as JSON.
+  // As Ansible: a mapping or list given as content is written as json.dumps writes it.
   const content =
     typeof args.content === 'object' && args.content !== null
-      ? JSON.stringify(args.content)
+      ? pyJsonDumps(args.content, { indent: null, sortKeys: false })
       : optString('copy', args, 'content');
   if (src !== undefined && content !== undefined)
     throw argError('copy', 'content', 'is mutually exclusive with src');

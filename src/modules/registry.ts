@@ -1,4 +1,5 @@
 import { aptModule } from './apt.js';
+import { aptKeyModule } from './apt-key.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { getUrlModule } from './get-url.js';
 import { gitModule } from './git.js';
@@ -25,6 +26,7 @@ import { waitForModule } from './wait-for.js';
 
 const MODULES: readonly Module[] = [
   aptModule,
+  aptKeyModule,
   aptRepositoryModule,
   blockinfileModule,
   commandModule,

@@ -6,7 +6,7 @@ import type { HostStats } from './output-types.js';
 import { PlayRun } from './play-run.js';
 import type { RunState } from './run-state.js';
 import { emptyStats, exitCodeOf, newRunState } from './run-state.js';
-import { planBatches } from './serial.js';
+import { planBatches, resolveSerial } from './serial.js';
 import { flush, runSection } from './strategy.js';
 
 export interface RunReport {
@@ -55,7 +55,9 @@ async function runPlay(
     deps.sink.warning('skipping: no hosts matched');
     return;
   }
-  for (const batch of planBatches(hosts, play.serial)) {
+  const playVars = () => Object.assign({}, play.vars, ...play.varsFiles, options.extraVars);
+  const serial = resolveSerial(play.serial, (v) => deps.templar.renderValue(v, playVars()), play.location);
+  for (const batch of planBatches(hosts, serial)) {
     const pr = new PlayRun(deps, options, state, playbook, play, batch, hosts);
     await runBatch(pr);
     // Ansible stops a rolling update when a whole batch failed.

@@ -17,8 +17,6 @@ function underInclude(include: TaskCommon, handler: ActionTask): ActionTask {
     when: [...include.when, ...handler.when],
     tags: [...new Set([...include.tags, ...handler.tags])],
     vars: { ...include.vars, ...handler.vars },
-    ignoreErrors: include.ignoreErrors || handler.ignoreErrors,
-    noLog: include.noLog || handler.noLog,
     // Notifying the include's name runs every handler in it, as Ansible's include_tasks handler does.
     listen: include.name === undefined ? handler.listen : [...handler.listen, include.name],
   };
@@ -28,6 +26,10 @@ function underInclude(include: TaskCommon, handler: ActionTask): ActionTask {
   if (becomeUser !== undefined) out.becomeUser = becomeUser;
   const checkMode = handler.checkMode ?? include.checkMode;
   if (checkMode !== undefined) out.checkMode = checkMode;
+  const ignoreErrors = handler.ignoreErrors ?? include.ignoreErrors;
+  if (ignoreErrors !== undefined) out.ignoreErrors = ignoreErrors;
+  const noLog = handler.noLog ?? include.noLog;
+  if (noLog !== undefined) out.noLog = noLog;
   return out;
 }
 

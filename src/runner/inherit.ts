@@ -31,8 +31,8 @@ export function rootInherited(play: Play): Inherited {
     vars: [],
     roles: [],
     environment: play.environment === undefined ? [] : [play.environment],
-    ignoreErrors: false,
-    noLog: false,
+    ignoreErrors: play.ignoreErrors,
+    noLog: play.noLog,
     runOnce: false,
     rescuable: false,
   };
@@ -41,10 +41,9 @@ export function rootInherited(play: Play): Inherited {
   return root;
 }
 
-/** true wins over anything; false gives way; of two templates the inner one is kept. */
-export function orFlag(outer: Flag, inner: Flag): Flag {
-  if (outer === true || inner === true) return true;
-  return inner === false ? outer : inner;
+/** As Ansible's inheritance: the innermost value set wins, false included. */
+function innermost(outer: Flag, inner: Flag | undefined): Flag {
+  return inner === undefined ? outer : inner;
 }
 
 export function inherit(parent: Inherited, node: TaskCommon): Inherited {
@@ -56,8 +55,8 @@ export function inherit(parent: Inherited, node: TaskCommon): Inherited {
     roles: node.role ? [...parent.roles, node.role] : parent.roles,
     environment:
       node.environment === undefined ? parent.environment : [...parent.environment, node.environment],
-    ignoreErrors: orFlag(parent.ignoreErrors, node.ignoreErrors),
-    noLog: orFlag(parent.noLog, node.noLog),
+    ignoreErrors: innermost(parent.ignoreErrors, node.ignoreErrors),
+    noLog: innermost(parent.noLog, node.noLog),
     runOnce: parent.runOnce || node.runOnce === true,
   };
   if (node.become !== undefined) child.become = node.become;

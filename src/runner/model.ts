@@ -25,8 +25,9 @@ export interface TaskCommon {
   vars: Record<string, unknown>;
   become?: Flag;
   becomeUser?: string;
-  ignoreErrors: Flag;
-  noLog: Flag;
+  /** Unset: the enclosing block's (or play's) value; set, even to false, it wins. */
+  ignoreErrors?: Flag;
+  noLog?: Flag;
   checkMode?: Flag;
   /** `environment:` mappings, rendered per host and exported for the module's commands. */
   environment?: unknown;
@@ -75,12 +76,26 @@ export interface ActionTask extends TaskCommon {
   listen: string[];
 }
 
+/**
+ * include_tasks/include_role whose file or role name is a template: Ansible renders
+ * it per host when the include runs (facts and host vars allowed), so it is read then.
+ */
+export interface LateInclude {
+  name: string;
+  /** Reads and validates what the rendered name names. */
+  load(rendered: string): Promise<TaskNode[]>;
+}
+
 export interface BlockTask extends TaskCommon {
   kind: 'block';
   /** include_tasks/include_role (read at load time here, but dynamic to Ansible's --list-tasks). */
   dynamic?: boolean;
   /** A looped include_tasks: the included tasks run once per item. */
   loop?: LoopSpec;
+  /** Set when the name is a template: `block` is empty and the included tasks come from here. */
+  late?: LateInclude;
+  /** include_role with `public: true`: these roles' defaults and vars reach the play's later tasks. */
+  exposes?: RoleScope[];
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
@@ -109,6 +124,10 @@ export interface Play {
   handlers: ActionTask[];
   anyErrorsFatal: boolean;
   maxFailPercentage?: number;
+  ignoreErrors: Flag;
+  noLog: Flag;
+  /** Roles whose defaults and vars every task of the play sees (Ansible's public roles). */
+  publicRoles: RoleScope[];
   /** `environment:` of the play, under every task's own. */
   environment?: unknown;
   tags: string[];

@@ -1,10 +1,19 @@
 import { isAbsolute, join } from 'node:path';
 import type { Node } from 'yaml';
 import { IngressError } from '../errors.js';
-import { containsTemplate, readBool, readNumber, readString, readStringList, readVars } from './fields.js';
+import {
+  containsTemplate,
+  readBool,
+  readFlag,
+  readNumber,
+  readString,
+  readStringList,
+  readVars,
+} from './fields.js';
 import type { ActionTask, Play, SerialSpec, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { parseHandlers } from './handler-parse.js';
+import { validSerialEntry } from './serial.js';
 import { parseRoles } from './role-parse.js';
 import { parseTaskList } from './task-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
@@ -19,8 +28,6 @@ export const IGNORED_PLAY_KEYS = new Set([
   'module_defaults',
   'force_handlers',
   'ignore_unreachable',
-  'ignore_errors',
-  'no_log',
   'check_mode',
   'diff',
   'throttle',
@@ -46,12 +53,14 @@ const PLAY_KEYS = new Set([
   'tags',
   'roles',
   'environment',
+  'ignore_errors',
+  'no_log',
   ...IGNORED_PLAY_KEYS,
 ]);
 
 export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext): Promise<Play> {
   // Roles run once per play, and their handlers belong to the play that loaded them.
-  const ctx: ParseContext = { ...outer, roleHandlers: [], seenRoles: new Set() };
+  const ctx: ParseContext = { ...outer, roleHandlers: [], seenRoles: new Set(), publicRoles: [] };
   const entries = expectMap(src, node, 'a play');
   const unknown = entries.find((e) => !PLAY_KEYS.has(e.key));
   if (unknown) throw entryError(src, unknown, `unknown play keyword '${unknown.key}'`);
@@ -64,6 +73,11 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
   }
   const hosts = readHosts(src, hostsEntry);
   const list = (key: string) => parseTaskList(src, byKey(key)?.node ?? null, ctx, key);
+  const vars = byKey('vars') ? readVars(src, byKey('vars') as Entry) : {};
+  const varsFiles = byKey('vars_files')
+    ? await readVarsFiles(src, byKey('vars_files') as Entry, ctx.playbookDir)
+    : [];
+  ctx.loadVars = Object.assign({}, vars, ...varsFiles);
   const play: Play = {
     name: byKey('name')
       ? readString(src, byKey('name') as Entry)
@@ -71,10 +85,8 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
         ? hosts.join(',')
         : hosts,
     hosts,
-    vars: byKey('vars') ? readVars(src, byKey('vars') as Entry) : {},
-    varsFiles: byKey('vars_files')
-      ? await readVarsFiles(src, byKey('vars_files') as Entry, ctx.playbookDir)
-      : [],
+    vars,
+    varsFiles,
     gatherFacts: byKey('gather_facts') ? readBool(src, byKey('gather_facts') as Entry) : true,
     preTasks: await list('pre_tasks'),
     roles: await parseRoles(src, byKey('roles')?.node ?? null, ctx, (s, n, c) =>
@@ -83,11 +95,17 @@ export async function parsePlay(src: YamlSource, node: Node, outer: ParseContext
     tasks: await list('tasks'),
     postTasks: await list('post_tasks'),
     handlers: await parseHandlers(src, byKey('handlers')?.node ?? null, ctx),
+    // Tasks and handlers inherit these, as from a block around all of them.
+    ignoreErrors: byKey('ignore_errors') ? readFlag(src, byKey('ignore_errors') as Entry) : false,
+    noLog: byKey('no_log') ? readFlag(src, byKey('no_log') as Entry) : false,
     anyErrorsFatal: byKey('any_errors_fatal') ? readBool(src, byKey('any_errors_fatal') as Entry) : false,
     tags: byKey('tags') ? readStringList(src, byKey('tags') as Entry) : [],
+    publicRoles: ctx.publicRoles,
     location: { file: src.file, line: lineOf(src, node) },
   };
-  play.handlers.push(...ctx.roleHandlers);
+  // One list: a role an include reads while the play runs adds its handlers here too.
+  ctx.roleHandlers.unshift(...play.handlers);
+  play.handlers = ctx.roleHandlers;
   applyOptional(src, byKey, play);
   checkNotify(play);
   return play;
@@ -116,9 +134,8 @@ function readHosts(src: YamlSource, entry: Entry): string | string[] {
 function readSerial(src: YamlSource, entry: Entry): SerialSpec {
   const value = toJs(src, entry.node);
   const list = Array.isArray(value) ? value : [value];
-  const ok =
-    list.length > 0 &&
-    list.every((v) => (typeof v === 'number' && v > 0) || (typeof v === 'string' && /^\d+%?$/.test(v)));
+  // A template ("{{ batch }}") is rendered when the play starts, from play and extra vars.
+  const ok = list.length > 0 && list.every((v) => validSerialEntry(v) || containsTemplate(v));
   if (!ok) throw entryError(src, entry, 'serial must be a count, a percentage or a list of them');
   return list as SerialSpec;
 }

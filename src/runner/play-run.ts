@@ -42,6 +42,8 @@ export class PlayRun {
   /** meta: end_play was run. */
   ended = false;
   readonly batchFailed = new Set<string>();
+  /** Roles an include_role with `public: true` exposed to the tasks after it. */
+  readonly exposedRoles: RoleScope[] = [];
 
   constructor(
     readonly deps: RunnerDeps,
@@ -72,16 +74,20 @@ export class PlayRun {
 
   /**
    * Ansible's order: role defaults < host vars < facts < play vars < vars_files
-   * < role vars < registered and set_fact.
+   * < role vars < registered and set_fact (the play's public roles under the task's own).
    */
   baseVars(host: string, roles: readonly RoleScope[] = []): Record<string, unknown> {
+    // The play's public roles first, so the task's own role chain wins over them.
+    const pub = [...this.play.publicRoles, ...this.exposedRoles];
     return Object.assign(
       {},
+      ...pub.map((r) => r.defaults),
       ...roles.map((r) => r.defaults),
       this.inventoryVars(host),
       factLayer(this.state.facts.get(host)),
       this.play.vars,
       ...this.play.varsFiles,
+      ...pub.map((r) => r.vars),
       ...roles.map((r) => r.vars),
       this.state.hostFacts.get(host) ?? {},
     );

@@ -13,6 +13,8 @@ export interface LoadOptions {
   lookupModule(name: string): Module | undefined;
   /** Folders to find roles in; Ansible's search order beside the playbook by default. */
   roleSearch?: string[];
+  /** `-e` variables: templated import names may use them. */
+  extraVars?: Record<string, unknown>;
 }
 
 /**
@@ -30,6 +32,9 @@ export async function loadPlaybook(path: string, options: LoadOptions): Promise<
     roleSearch: options.roleSearch ?? roleSearchPaths(dir),
     roleHandlers: [],
     seenRoles: new Set(),
+    publicRoles: [],
+    extraVars: options.extraVars ?? {},
+    loadVars: {},
   };
   return { path: file, dir, plays: await loadPlays(file, ctx) };
 }

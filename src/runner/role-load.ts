@@ -15,12 +15,19 @@ type ParseList = (src: YamlSource, node: Node | null, ctx: ParseContext) => Prom
 export interface RoleRef {
   name: string;
   params: Record<string, unknown>;
+  /** `vars:` of a roles entry: role vars, under the role's vars/main.yml. */
+  vars?: Record<string, unknown>;
   tasksFrom?: string;
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
   /** include_role runs the role each time; `roles:` and dependencies run it once per play. */
   once: boolean;
+  /**
+   * Where the role's scope (and its dependencies') is exposed: the play's public
+   * roles, or `'after'` for include_role's `public: true`; private when absent.
+   */
+  exposure?: RoleScope[] | 'after';
 }
 
 /** `tasks/main.yml`, `main.yaml` or `main`: the first that exists, as Ansible finds them. */
@@ -44,7 +51,7 @@ async function readScope(rolePath: string, ref: RoleRef): Promise<RoleScope> {
     name: ref.name.split('/').pop() as string,
     path: rolePath,
     defaults: await readMapping(roleFile(rolePath, 'defaults', ref.defaultsFrom)),
-    vars: await readMapping(roleFile(rolePath, 'vars', ref.varsFrom)),
+    vars: { ...ref.vars, ...(await readMapping(roleFile(rolePath, 'vars', ref.varsFrom))) },
     params: ref.params,
   };
 }
@@ -96,16 +103,30 @@ export async function loadRole(
   const path = findRole(ref.name, ctx.roleSearch, ctx.role ? join(ctx.role.path, '..') : undefined);
   if (path === undefined) {
     const where = ctx.roleSearch.join(', ');
-    throw entryError(site.src, site.entry, `the role '${ref.name}' was not found in ${where}`);
+    throw entryError(
+      site.src,
+      site.entry,
+      `the role '${ref.name}' was not found in ${where}`,
+      'E_PLAYBOOK_MISSING',
+    );
   }
   const empty: BlockTask = { ...common, kind: 'block', block: [], rescue: [], always: [] };
-  const key = `${path}|${JSON.stringify(ref.params)}|${ref.tasksFrom ?? ''}`;
+  const key = `${path}|${JSON.stringify(ref.params)}|${JSON.stringify(ref.vars ?? {})}|${ref.tasksFrom ?? ''}`;
   if (ref.once && ctx.seenRoles.has(key)) return empty;
   ctx.seenRoles.add(key);
   const scope = await readScope(path, ref);
+  const sink = ref.exposure === 'after' ? [] : ref.exposure;
+  sink?.push(scope);
   const roleCtx: ParseContext = { ...ctx, taskDir: join(path, 'tasks'), role: scope };
-  const deps = await hooks.loadDeps(scope, roleCtx);
+  delete roleCtx.depSink;
+  const deps = await hooks.loadDeps(scope, sink ? { ...roleCtx, depSink: sink } : roleCtx);
   const tasks = await loadTaskFile(roleFile(path, 'tasks', ref.tasksFrom), roleCtx, hooks.parseList);
   await loadHandlers(scope, ref, ctx);
-  return { ...empty, name: common.name ?? scope.name, role: scope, block: [...deps, ...tasks] };
+  const block: BlockTask = {
+    ...empty,
+    name: common.name ?? scope.name,
+    role: scope,
+    block: [...deps, ...tasks],
+  };
+  return ref.exposure === 'after' && sink ? { ...block, exposes: sink } : block;
 }

@@ -52,7 +52,10 @@ function chooseSink(options: PlaybookRunOptions): RunSink {
  */
 export async function runPlaybook(options: PlaybookRunOptions): Promise<RunReport> {
   const inventory = await loadInventory(options.inventories);
-  const playbook = await loadPlaybook(options.playbook, { lookupModule: getModule });
+  const playbook = await loadPlaybook(options.playbook, {
+    lookupModule: getModule,
+    extraVars: options.extraVars ?? {},
+  });
   const templar = createTemplar({
     searchPaths: [playbook.dir, join(playbook.dir, 'templates'), join(playbook.dir, 'files')],
   });

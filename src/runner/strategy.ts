@@ -11,6 +11,7 @@ import { reportOutcome } from './outcome.js';
 import type { PlayRun } from './play-run.js';
 import { effVars } from './play-run.js';
 import { shouldRunTags } from './tags.js';
+import { failInclude, runLateInclude } from './late-include.js';
 import { renderItems, runTaskOnHost } from './task-host.js';
 
 /**
@@ -118,8 +119,9 @@ async function runBlock(
   inh: Inherited,
 ): Promise<Set<string>> {
   const scope = inherit(inh, block);
+  if (block.exposes) pr.exposedRoles.push(...block.exposes);
   const reachable = (host: string) => !pr.state.unreachable.has(host);
-  const inBlock = await runNodes(pr, block.block, hosts, {
+  const inBlock = await runBody(pr, block, hosts, {
     ...scope,
     rescuable: inh.rescuable || block.rescue.length > 0,
   });
@@ -138,21 +140,11 @@ async function runBlock(
 /** Each host's items of a looped include; a host whose items cannot be rendered fails here. */
 function itemsPerHost(pr: PlayRun, block: BlockTask, scope: Inherited, hosts: string[], failed: Set<string>) {
   const items = new Map<string, unknown[]>();
-  const asTask: ActionTask = {
-    ...block,
-    kind: 'action',
-    action: 'include_tasks',
-    args: {},
-    notify: [],
-    listen: [],
-    loop: undefined,
-  };
   for (const host of hosts) {
     try {
       items.set(host, renderItems(pr, block.loop as LoopSpec, effVars(pr, scope, host)));
     } catch (err) {
-      reportOutcome(pr, asTask, scope, host, failure(err));
-      failed.add(host);
+      failInclude(pr, block, scope, host, err, failed);
     }
   }
   return items;
@@ -172,10 +164,17 @@ async function runLoopedBlock(pr: PlayRun, block: BlockTask, hosts: string[], in
         hostLoop.set(host, { [spec.loopVar]: list[i], ansible_loop_var: spec.loopVar });
       }
     }
-    const passFailed = await runNodes(pr, block.block, [...hostLoop.keys()], { ...scope, hostLoop });
+    const passFailed = await runBody(pr, block, [...hostLoop.keys()], { ...scope, hostLoop });
     for (const host of passFailed) failed.add(host);
   }
   return failed;
+}
+
+/** A block's own tasks: read at load time, or per host when the include's name is a template. */
+function runBody(pr: PlayRun, block: BlockTask, hosts: string[], scope: Inherited): Promise<Set<string>> {
+  return block.late
+    ? runLateInclude(pr, block, hosts, scope, runNodes)
+    : runNodes(pr, block.block, hosts, scope);
 }
 
 export async function runNodes(

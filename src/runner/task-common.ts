@@ -21,6 +21,17 @@ export interface ParseContext {
   seenRoles: Set<string>;
   /** The role whose files are being read, if any. */
   role?: RoleScope;
+  /**
+   * Per play: roles whose defaults and vars every task of the play sees (`roles:`,
+   * import_role and their dependencies), as Ansible exposes them by default.
+   */
+  publicRoles: RoleScope[];
+  /** While reading a role's meta dependencies: where their scopes are exposed, if anywhere. */
+  depSink?: RoleScope[];
+  /** The `-e` variables, known while the playbook loads (for templated import names). */
+  extraVars: Record<string, unknown>;
+  /** Per play: its vars and vars_files, known while it loads. */
+  loadVars: Record<string, unknown>;
 }
 
 /** The `with_<lookup>` loops supported besides with_items. */
@@ -81,8 +92,6 @@ export function parseCommon(
     when: [],
     tags: [],
     vars: {},
-    ignoreErrors: false,
-    noLog: false,
     location: { file: src.file, line },
     taskDir: ctx.taskDir,
   };

@@ -6,6 +6,7 @@ import { containsTemplate, readString } from './fields.js';
 import type { BlockTask, TaskNode } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { COMMON_KEYS, INCLUDE_NAMES, parseCommon, rejectUnknown, WITH_LOOKUPS } from './task-common.js';
+import { renderAtLoad } from './load-render.js';
 import { parseLoop } from './loop-parse.js';
 import type { Entry, YamlSource } from './yaml-source.js';
 import { entryError, expectMap, readYaml, resolveNode } from './yaml-source.js';
@@ -68,27 +69,39 @@ export async function parseInclude(
     'include',
   );
   const loop = parseLoop(src, (key) => rest.find((e) => e.key === key));
-  const name = includeFileName(src, includeEntry);
-  if (containsTemplate(name))
-    throw entryError(src, includeEntry, 'templated include file names are not supported');
+  const dynamic = includeEntry.key.endsWith('include_tasks');
+  const raw = includeFileName(src, includeEntry);
+  const late = dynamic && containsTemplate(raw);
+  const name = containsTemplate(raw) && !dynamic ? renderAtLoad(src, includeEntry, raw, ctx) : raw;
+  const read = (file: string) => readTaskFile(src, includeEntry, file, ctx, parseList);
+  return {
+    ...common,
+    name: common.name ?? `${includeEntry.key} ${name}`,
+    kind: 'block',
+    block: late ? [] : await read(name),
+    rescue: [],
+    always: [],
+    ...(loop ? { loop } : {}),
+    ...(dynamic ? { dynamic: true } : {}),
+    ...(late ? { late: { name, load: read } } : {}),
+  };
+}
+
+async function readTaskFile(
+  src: YamlSource,
+  entry: Entry,
+  name: string,
+  ctx: ParseContext,
+  parseList: ParseList,
+): Promise<TaskNode[]> {
   const path = await findTaskFile(name, ctx.taskDir, ctx.playbookDir);
-  if (!path) throw entryError(src, includeEntry, `task file '${name}' not found`);
-  if (ctx.includeStack.includes(path)) throw entryError(src, includeEntry, `include cycle through ${path}`);
+  if (!path) throw entryError(src, entry, `task file '${name}' not found`, 'E_PLAYBOOK_MISSING');
+  if (ctx.includeStack.includes(path)) throw entryError(src, entry, `include cycle through ${path}`);
   const included = await readYaml(path);
   const childCtx: ParseContext = {
     ...ctx,
     taskDir: dirname(path),
     includeStack: [...ctx.includeStack, path],
   };
-  const tasks = await parseList(included, included.doc.contents as Node | null, childCtx);
-  return {
-    ...common,
-    name: common.name ?? `${includeEntry.key} ${name}`,
-    kind: 'block',
-    block: tasks,
-    rescue: [],
-    always: [],
-    ...(loop ? { loop } : {}),
-    ...(includeEntry.key.endsWith('include_tasks') ? { dynamic: true } : {}),
-  };
+  return parseList(included, included.doc.contents as Node | null, childCtx);
 }

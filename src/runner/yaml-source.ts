@@ -23,7 +23,7 @@ export async function readYaml(file: string): Promise<YamlSource> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new IngressError('E_PLAYBOOK', `cannot read ${file}`, { cause: err, location: { file } });
+    throw new IngressError('E_PLAYBOOK_MISSING', `cannot read ${file}`, { cause: err, location: { file } });
   }
   return parseYaml(text, file);
 }
@@ -110,8 +110,13 @@ export function expectSeq(src: YamlSource, input: Node | null, what: string): No
 }
 
 /** Errors about an entry point at its key's line and name the key. */
-export function entryError(src: YamlSource, entry: Entry, message: string): IngressError {
-  return new IngressError('E_PLAYBOOK', message, {
+export function entryError(
+  src: YamlSource,
+  entry: Entry,
+  message: string,
+  code: 'E_PLAYBOOK' | 'E_PLAYBOOK_MISSING' = 'E_PLAYBOOK',
+): IngressError {
+  return new IngressError(code, message, {
     location: { file: src.file, line: entry.line, field: entry.key },
   });
 }

@@ -35,6 +35,8 @@ export type Shape =
   | { kind: 'user' }
   /** A secret passed to ssh or sudo, never to a shell: any text on one line. */
   | { kind: 'secret' }
+  /** A rolling batch size as Ansible's `serial` takes it: a count or "N%". */
+  | { kind: 'batch' }
   | { kind: 'list'; of: Shape; uniqueBy?: string }
   | { kind: 'object'; fields: Record<string, Field> };
 
@@ -141,6 +143,8 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       health_path: opt({ kind: 'url-path' }),
     }),
   }),
+  // How many ingress nodes `ingress up` reconfigures at once (default "25%", at least one).
+  ingress_rolling_batch: opt({ kind: 'batch' }),
   ingress_daemon: opt(
     object({
       enabled: opt({ kind: 'bool' }),

@@ -1,4 +1,5 @@
 import { IngressError } from '../errors.js';
+import { scalarProblem } from './value-types.js';
 
 /**
  * Where the CA lives and how certificates renew, from group_vars `ingress_pki`
@@ -47,4 +48,21 @@ export function pkiSettings(vars: Vars): PkiSettings {
     lifetimeDays: intOr(pki, 'cert_lifetime_days', 30, 825),
     renewIntervalS: intOr(pki, 'renew_interval_s', 300, 86_400),
   };
+}
+
+/** Ingress nodes reconfigured at once: a quarter of the fleet, so three in four keep serving. */
+export const DEFAULT_ROLLING_BATCH = '25%';
+
+/**
+ * `ingress_rolling_batch` as the ingress nodes see it (group_vars), one value for
+ * the fleet: site.yml rolls the ingress group in batches of this size.
+ */
+export function rollingBatch(varsOfIngress: readonly Vars[]): number | string {
+  const values = new Set(varsOfIngress.map((v) => v['ingress_rolling_batch'] ?? DEFAULT_ROLLING_BATCH));
+  if (values.size > 1)
+    fail('ingress_rolling_batch', 'ingress_rolling_batch must be the same for every ingress node');
+  const value = [...values][0] ?? DEFAULT_ROLLING_BATCH;
+  const problem = scalarProblem({ kind: 'batch' }, value);
+  if (problem) fail('ingress_rolling_batch', `ingress_rolling_batch ${problem}`);
+  return value as number | string;
 }

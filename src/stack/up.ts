@@ -24,7 +24,7 @@ import { stackNodes } from './model.js';
 import type { StackNode } from './model.js';
 import { nodeBundleFile } from './node-bundle.js';
 import { createProgress, type Progress, type ProgressOut } from './progress.js';
-import { pkiSettings } from './settings.js';
+import { pkiSettings, rollingBatch } from './settings.js';
 import { reportedIdentities, upCertificates } from './up-pki.js';
 import { checkYggFleet, parseYggVersion, YGG_VERSION_COMMAND } from './ygg-versions.js';
 
@@ -154,6 +154,9 @@ async function converge(p: Phases): Promise<UpResult> {
   const { options, stack, progress } = p;
   const proxyVars = stack.varsOf(stack.proxy);
   const settings = pkiSettings(proxyVars);
+  const batch = rollingBatch(
+    stack.nodes.filter((n) => n.role === 'ingress').map((n) => stack.varsOf(n.name)),
+  );
   const connect = connector(p.pool, stack, options);
   progress.step('checking the Yggdrasil version of every node');
   await preflight(stack, connect);
@@ -203,6 +206,7 @@ async function converge(p: Phases): Promise<UpResult> {
       ingress_up_tsig_keys: keyTexts(dns),
       ingress_up_units: agentUnits(settings),
       ingress_up_ygg: ygg,
+      ingress_up_rolling_batch: batch,
     },
   });
   return {

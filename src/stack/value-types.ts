@@ -87,7 +87,13 @@ const TEXT_CHECKS: Partial<Record<Shape['kind'], [(text: string) => boolean, str
   iface: [(t) => IFACE.test(t), 'must be an interface name or pattern of letters, digits and _.*+-'],
   user: [(t) => USER.test(t), 'must be a login name (lower-case letters, digits, _.-)'],
   secret: [(t) => t !== '' && !CONTROL.test(t), 'must be one line of text'],
+  batch: [
+    (t) => /^([1-9]\d{0,5}|([1-9]\d?|100)%)$/.test(t),
+    'must be a count of nodes or a percentage such as "25%"',
+  ],
 };
+
+const BATCH_COUNT: Shape = { kind: 'int', min: 1, max: 100_000 };
 
 /** What is wrong with a scalar for its shape, or undefined when it fits. */
 export function scalarProblem(shape: Shape, value: unknown): string | undefined {
@@ -104,11 +110,16 @@ export function scalarProblem(shape: Shape, value: unknown): string | undefined 
       return typeof value === 'string' && shape.values.includes(value)
         ? undefined
         : `must be one of ${shape.values.join(', ')}`;
-    default: {
-      const check = TEXT_CHECKS[shape.kind];
-      if (!check) return 'unexpected value';
-      const [ok, message] = check;
-      return typeof value === 'string' && ok(value) ? undefined : message;
-    }
+    default:
+      // A rolling batch may be a plain count as well as a "N%" text.
+      if (shape.kind === 'batch' && typeof value === 'number') return scalarProblem(BATCH_COUNT, value);
+      return textProblem(shape, value);
   }
+}
+
+function textProblem(shape: Shape, value: unknown): string | undefined {
+  const check = TEXT_CHECKS[shape.kind];
+  if (!check) return 'unexpected value';
+  const [ok, message] = check;
+  return typeof value === 'string' && ok(value) ? undefined : message;
 }

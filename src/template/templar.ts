@@ -1,3 +1,4 @@
+import { pythonLiteral } from './python-literal.js';
 import { IngressError } from '../errors.js';
 import { DEFAULT_SYNTAX, type Syntax, TemplateEngine, splitHeader } from './engine.js';
 import { OMIT } from './globals.js';
@@ -65,6 +66,19 @@ function conditionTruth(value: unknown): boolean {
   return !FALSE_WORDS.has(word);
 }
 
+/**
+ * Ansible 2.14 without jinja2_native: a rendered value whose text starts with `{`
+ * or `[`, or is True/False, goes through ast.literal_eval (JSON's true/false/null
+ * read too) and becomes that list, dict or bool; text it refuses stays text.
+ */
+export function literalResult(text: string): unknown {
+  if (text === 'True') return true;
+  if (text === 'False') return false;
+  if (!text.startsWith('{') && !text.startsWith('[')) return text;
+  const literal = pythonLiteral(text, { jsonWords: true });
+  return literal.ok ? literal.value : text;
+}
+
 export function createTemplar(options: TemplarOptions = {}): Templar {
   const engine = new TemplateEngine({
     searchPaths: options.searchPaths ?? [process.cwd()],
@@ -112,7 +126,8 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
     if (typeof value === 'string') {
       if (!TEMPLATE_MARK.test(value)) return value;
       const single = SINGLE_EXPRESSION.exec(value);
-      return single ? evaluateIn(single[1] ?? '', scope, value) : renderIn(value, scope);
+      const out = single ? evaluateIn(single[1] ?? '', scope, value) : renderIn(value, scope);
+      return typeof out === 'string' ? literalResult(out) : out;
     }
     if (Array.isArray(value)) return value.map((v) => valueIn(v, scope)).filter((v) => v !== OMIT);
     if (isPlainObject(value)) {

@@ -90,7 +90,9 @@ export function registerPlayCommand(program: Command, setExitCode: (code: number
         const { getModule } = await import('../../modules/registry.js');
         const { listTasksText, syntaxCheckText } = await import('../../runner/list-tasks.js');
         const { loadPlaybook } = await import('../../runner/playbook-load.js');
-        const loaded = await loadPlaybook(playbook, { lookupModule: getModule });
+        const { parseExtraVars } = await import('../../runner/extra-vars.js');
+        const extraVars = await parseExtraVars(flags.extraVars);
+        const loaded = await loadPlaybook(playbook, { lookupModule: getModule, extraVars });
         const select = { tags: flags.tags, skipTags: flags.skipTags };
         process.stdout.write(
           flags.listTasks ? listTasksText(loaded, playbook, select) : syntaxCheckText(playbook),

@@ -150,10 +150,10 @@ describe('copy applied through a shell in a temp folder', () => {
     expect(res.msg).toContain(join(dir, 'files', 'nope'));
   });
 
-  it('a mapping as content is written as JSON', async () => {
+  it('a mapping as content is written as JSON, as json.dumps writes it', async () => {
     const dest = join(dir, 'conf.json');
     await copy.run({ content: { a: [1, 2] }, dest }, makeCtx(new ShellRemote()));
-    expect(readFileSync(dest, 'utf8')).toBe('{"a":[1,2]}');
+    expect(readFileSync(dest, 'utf8')).toBe('{"a": [1, 2]}');
   });
 
   it('force: false leaves an existing file alone', async () => {

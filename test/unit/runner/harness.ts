@@ -65,7 +65,10 @@ export const TWO_HOSTS: Record<string, FakeHostSpec> = {
 export async function runFixture(name: string, opts: FixtureOptions = {}): Promise<FixtureRun> {
   const world = opts.world ?? new FakeWorld();
   const lookupModule = lookupIn(fakeModules(world));
-  const playbook = await loadPlaybook(fixture(name), { lookupModule });
+  const playbook = await loadPlaybook(fixture(name), {
+    lookupModule,
+    extraVars: opts.options?.extraVars ?? {},
+  });
   const inventory = fakeInventory(opts.hosts ?? TWO_HOSTS, opts.groupVars);
   const chunks: string[] = [];
   const write = (text: string) => void chunks.push(text);

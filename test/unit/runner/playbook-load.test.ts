@@ -36,8 +36,15 @@ describe('loadPlaybook errors name file, line and key before any host is touched
     ],
     ['errors/play-key.yml', 'E_PLAYBOOK', 3, 'gather_fact', /unknown play keyword 'gather_fact'/],
     ['errors/block-key.yml', 'E_PLAYBOOK', 8, 'finally', /unknown block keyword 'finally'/],
-    ['errors/missing-include.yml', 'E_PLAYBOOK', 4, 'include_tasks', /task file 'nowhere.yml' not found/],
+    [
+      'errors/missing-include.yml',
+      'E_PLAYBOOK_MISSING',
+      4,
+      'include_tasks',
+      /task file 'nowhere.yml' not found/,
+    ],
     ['errors/bad-debug.yml', 'E_VALIDATION', 4, 'var', /mutually exclusive/],
+    ['errors/import-public.yml', 'E_PLAYBOOK', 5, 'public', /public is an option of include_role only/],
   ])('%s', async (name, code, line, field, message) => {
     const err = await loadError(name);
     expect(err.code).toBe(code);
@@ -54,7 +61,7 @@ describe('loadPlaybook errors name file, line and key before any host is touched
 
   it('reports a missing playbook file', async () => {
     const err = await loadError('nope.yml');
-    expect(err.code).toBe('E_PLAYBOOK');
+    expect(err.code).toBe('E_PLAYBOOK_MISSING');
     expect(err.message).toMatch(/cannot read/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentUnits } from '../../../src/stack/agents.js';
 import { parseSignInput } from '../../../src/stack/node-commands.js';
-import { pkiSettings } from '../../../src/stack/settings.js';
+import { pkiSettings, rollingBatch } from '../../../src/stack/settings.js';
 
 describe('ingress_pki settings', () => {
   it('defaults to the controller, port 9443, 30 days, a check every 300 s', () => {
@@ -22,6 +22,25 @@ describe('ingress_pki settings', () => {
     expect(() => pkiSettings({ ingress_pki: { signer: 'laptop' } })).toThrow(
       /ingress_pki\.signer must be controller or local_proxy, got "laptop"/,
     );
+  });
+});
+
+describe('ingress_rolling_batch', () => {
+  it('defaults to a quarter of the ingress nodes', () => {
+    expect(rollingBatch([{}, {}])).toBe('25%');
+  });
+
+  it('takes a count or a percentage the fleet agrees on', () => {
+    expect(rollingBatch([{ ingress_rolling_batch: 3 }, { ingress_rolling_batch: 3 }])).toBe(3);
+    expect(rollingBatch([{ ingress_rolling_batch: '10%' }])).toBe('10%');
+  });
+
+  it('refuses two sizes in one fleet and sizes that are not one', () => {
+    expect(() => rollingBatch([{ ingress_rolling_batch: 2 }, {}])).toThrow(
+      /must be the same for every ingress node/,
+    );
+    expect(() => rollingBatch([{ ingress_rolling_batch: 0 }])).toThrow(/ingress_rolling_batch must be/);
+    expect(() => rollingBatch([{ ingress_rolling_batch: '150%' }])).toThrow(/percentage/);
   });
 });
 

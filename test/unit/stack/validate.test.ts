@@ -30,6 +30,7 @@ describe('validateGroupVarsText', () => {
     ['unknown-top.yml', 'ingress_service', 1, 'unknown key'],
     ['bad-port.yml', 'ingress_ports.https', 2, 'from 1 to 65535'],
     ['steering-negative-dwell.yml', 'ingress_steering.dwellMs', 3, 'from 0 to 3600000'],
+    ['rolling-batch-words.yml', 'ingress_rolling_batch', 3, 'a count of nodes or a percentage'],
   ])('%s fails with E_CONFIG naming file, line and key', (name, field, line, text) => {
     const err = failure(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
     expect(err.code).toBe('E_CONFIG');

@@ -55,6 +55,27 @@ describe('renderValue: native types', () => {
   });
 });
 
+describe("renderValue: Ansible 2.14's literal_eval of rendered text", () => {
+  // What ansible-core 2.14 (jinja2_native off) made of each value, read back with type_debug.
+  const vars = { items: [1, 'two', { a: null }], text_list: '[1, 2]' };
+  it.each<[string, unknown]>([
+    ['{{ items | tojson }}\n', [1, 'two', { a: null }]],
+    ['{{ text_list }}', [1, 2]],
+    [' {{ items | tojson }}', ' [1, "two", {"a": null}]'],
+    ["{{ 'True' }}", true],
+    ["{{ '{' }}'k': [true, null, 1.5, -2, 'q\\'s']}", { k: [true, null, 1.5, -2, "q's"] }],
+    ['[not python {{ 1 }}', '[not python 1'],
+    ["{{ '(1, 2)' }}", '(1, 2)'],
+  ])('%j', (input, expected) => {
+    expect(templar.renderValue(input, vars)).toEqual(expected);
+  });
+
+  it('leaves text that is not templated, and template output (renderText), alone', () => {
+    expect(templar.renderValue('[1, 2]', {})).toBe('[1, 2]');
+    expect(templar.renderText('{{ items | tojson }}\n', vars)).toBe('[1, "two", {"a": null}]\n');
+  });
+});
+
 describe('lazy variables', () => {
   it('resolves vars that reference other vars, recursively, on access', () => {
     const vars = { a: '{{ b }}-x', b: '{{ c * 2 }}', c: 21, list: ['{{ a }}', '{{ c }}'] };
