@@ -128,7 +128,9 @@ export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts &
       if (!session) {
         const serverName = tls.serverName ?? address;
         const target = { address, port, serverName, healthPath: tls.healthPath, timeoutMs, secureContext };
-        session = createProbeSession(target, deps.now);
+        // A new connection per probe: users open new connections, so the probe must see what
+        // a lossy link does to a handshake (kept connections hide loss behind retransmits).
+        session = createProbeSession(target, deps.now, 0);
         sessions.set(key, session);
       }
       return session.probe();

@@ -98,6 +98,7 @@ export function createProbeSession(
   };
 
   async function attempt(deadlineMs: number, reused: boolean): Promise<ProbeResult> {
+    const startedMs = now();
     if (!reused) {
       socket = await openTls(target, Math.max(1, deadlineMs - now()));
       socket.on('error', () => undefined);
@@ -113,8 +114,9 @@ export function createProbeSession(
     }
     if (!answer.reusable) drop();
     const verdict = judgeHealthResponse(answer.head);
-    // RTT of the request alone, the same on a new and on a kept connection.
-    return verdict.ok ? { ok: true, rttMs: now() - sent } : verdict;
+    // On a new connection the RTT includes connect and handshake: a lossy link shows there
+    // (a lost SYN costs a second) long before a request on a kept connection fails.
+    return verdict.ok ? { ok: true, rttMs: now() - (reused ? sent : startedMs) } : verdict;
   }
 
   return {
@@ -127,7 +129,9 @@ export function createProbeSession(
       busy = true;
       try {
         if (socket && (socket.destroyed || now() - openedAtMs >= maxAgeMs)) drop();
-        return await attempt(now() + target.timeoutMs, socket !== null);
+        const result = await attempt(now() + target.timeoutMs, socket !== null);
+        if (maxAgeMs === 0) drop();
+        return result;
       } catch (err) {
         drop();
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
