@@ -65,7 +65,8 @@ describe('ingress daemon on lab hosts', { timeout: 60_000 }, () => {
     const { ingress } = t();
     await ingress.ssh.put('/etc/ingress/bad.yml', await readFile(BAD_CONFIG, 'utf8'));
     const bad = await ingress.host.exec('node /opt/ingress/daemon.cjs --config /etc/ingress/bad.yml');
-    expect(bad.rc).toBe(2);
+    // E_CONFIG through the one exit-code map (errors.ts): 65, as sysexits EX_DATAERR.
+    expect(bad.rc).toBe(65);
     expect(bad.stderr).toContain(
       '/etc/ingress/bad.yml:7 (paths[0].port): must be an integer between 1 and 65535',
     );
