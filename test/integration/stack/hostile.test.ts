@@ -267,6 +267,38 @@ describe('hostile DNS answers never reach the allow-set on the local proxy', () 
     }
   }, 300_000);
 
+  it("a reply from another port than the server's is never admitted, though signed and well formed", async () => {
+    const name = egressName(stack.topology, 'ingress-1');
+    const planted = '192.0.2.77';
+    const dns = dnsServer().host;
+    // A spoofer's answer: the server's own, but arriving from port 5353 (rewritten on the way in).
+    const spoof = [
+      'table ip ingress_spoof {',
+      '  chain in { type filter hook prerouting priority -300;',
+      `    ip saddr ${dns} udp sport 53 udp sport set 5353; }`,
+      '}',
+    ].join('\n');
+    const bound = (await firewallView(stack)).followBoundMs(5);
+    await putFile(stack.hosts.proxy, '/root/spoof.nft', `${spoof}\n`);
+    await must(stack, 'proxy', 'nft -f /root/spoof.nft');
+    await nsupdate([`update add ${name} 5 A ${planted}`]);
+    try {
+      const deadline = Date.now() + 2 * bound;
+      while (Date.now() < deadline) {
+        expect(await allowSet(stack)).not.toContain(planted);
+        await sleep(2_000);
+      }
+      // The same answer from the server's port is admitted: only the port kept it out.
+      await must(stack, 'proxy', 'nft delete table ip ingress_spoof');
+      await waitFor('the planted address once answers come from port 53', 2 * bound, async () =>
+        (await allowSet(stack)).includes(planted) ? true : undefined,
+      );
+    } finally {
+      await sh('proxy', 'nft delete table ip ingress_spoof 2>/dev/null; true');
+      await nsupdate([`update delete ${name} A ${planted}`]);
+    }
+  }, 300_000);
+
   it('a name with 500 addresses is refused as a whole; the last good set stays and status says why', async () => {
     const name = egressName(stack.topology, 'ingress-2');
     const good = await allowSet(stack);
