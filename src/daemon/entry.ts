@@ -1,7 +1,7 @@
 // The daemon alone, for the nodes' Node.js 18: scripts/node-bundle.ts bundles it for tests.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { runUntilStopped } from '../cli/stop-signals.js';
+import { runUntilStopped } from './stop-signals.js';
 import { IngressError, exitCodeFor, formatError } from '../errors.js';
 import { startDaemon } from './main.js';
 

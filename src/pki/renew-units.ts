@@ -21,7 +21,7 @@ export interface RenderedUnit {
 }
 
 /**
- * The programs exit within 2 s of SIGTERM (src/cli/stop-signals.ts); systemd's default of
+ * The programs exit within 2 s of SIGTERM (src/daemon/stop-signals.ts); systemd's default of
  * 90 s would only ever matter for a wedged process, and would hold up a restart that long.
  */
 export const STOP_TIMEOUT_SEC = 5;

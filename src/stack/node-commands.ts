@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runUntilStopped } from '../cli/stop-signals.js';
+import { runUntilStopped } from '../daemon/stop-signals.js';
 import { IngressError } from '../errors.js';
 import type { NodeCertRequest } from './certs.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runUntilStopped } from '../stop-signals.js';
+import { runUntilStopped } from '../../daemon/stop-signals.js';
 import type { SetExitCode } from './index.js';
 
 /** `ingress daemon --config FILE`: the resident health daemon, run by systemd on every node. */

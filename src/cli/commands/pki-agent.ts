@@ -4,7 +4,7 @@ import { exitCodeFor, formatError } from '../../errors.js';
 import { IngressError } from '../../errors.js';
 import { NODE_PKI_PATHS } from '../../pki/node-paths.js';
 import type { RateLimit } from '../../pki/renew-policy.js';
-import { runUntilStopped, stopOnSignal } from '../stop-signals.js';
+import { runUntilStopped, stopOnSignal } from '../../daemon/stop-signals.js';
 import type { SetExitCode } from './index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { stopOnSignal, type SignalSource, type StopSignal } from '../../../src/cli/stop-signals.js';
+import { stopOnSignal, type SignalSource, type StopSignal } from '../../../src/daemon/stop-signals.js';
 
 /** A fake process: signals on demand, exits and timers recorded, nothing real touched. */
 function harness(stop: () => Promise<void>) {
