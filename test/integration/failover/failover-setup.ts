@@ -13,6 +13,16 @@ import { clientLoad, must, PATHS, relayStatuses, waitFor } from './failover-lab.
  */
 export async function startFailoverLab(base: number): Promise<StackLab> {
   const stack = await startStackLab({ base });
+  try {
+    return await prepareFailoverLab(stack);
+  } catch (err) {
+    // A lab whose set-up failed is nobody's to close: it would hold its address range.
+    await stack.close();
+    throw err;
+  }
+}
+
+async function prepareFailoverLab(stack: StackLab): Promise<StackLab> {
   // A first run on bare nodes installs the stack's packages: give it the time a user would.
   const up = await runCli(['up', '-i', stack.inventoryDir, '--known-hosts', stack.lab.knownHostsFile], {
     timeoutMs: 900_000,
