@@ -67,9 +67,9 @@ export function formatError(err: unknown): string {
   let cause = err instanceof Error ? err.cause : undefined;
   for (let depth = 0; cause instanceof Error && depth < 5; depth += 1) {
     const text = headline(cause).split('\n')[0] ?? '';
+    const { message } = cause;
     // A cause whose words the message already quotes adds nothing.
-    if (text && !lines.some((line) => line.includes(cause instanceof Error ? cause.message : text)))
-      lines.push(`  caused by: ${text}`);
+    if (text && !lines.some((line) => line.includes(message))) lines.push(`  caused by: ${text}`);
     cause = cause.cause;
   }
   return lines.join('\n');

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { createTemplar } from '../../src/template/templar.js';
+import type { Templar } from '../../src/template/types.js';
 
 const playbooks = new URL('../../playbooks/', import.meta.url);
 
@@ -12,13 +13,15 @@ export interface StackInventory {
 }
 
 /** The settings `tasks/defaults.yml` resolves (ig_ports, ig_checks, ...), from that very file. */
-async function resolvedSettings(vars: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function resolvedSettings(
+  templar: Templar,
+  vars: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const tasks = parse(await readFile(new URL('tasks/defaults.yml', playbooks), 'utf8')) as Array<{
     set_fact?: Record<string, unknown>;
   }>;
   const facts = tasks.find((task) => task.set_fact)?.set_fact;
   if (!facts) throw new Error('playbooks/tasks/defaults.yml has no set_fact task');
-  const templar = createTemplar();
   return Object.fromEntries(
     Object.entries(facts).map(([name, value]) => [name, templar.renderValue(value, vars)]),
   );
@@ -35,9 +38,10 @@ export async function renderStackTemplate(
 ): Promise<string> {
   const own = inventory.hostvars[host] ?? {};
   const vars = { ...own, inventory_hostname: host, groups: inventory.groups, hostvars: inventory.hostvars };
-  const settings = await resolvedSettings(vars);
+  const templar = createTemplar();
+  const settings = await resolvedSettings(templar, vars);
   const path = fileURLToPath(new URL(`templates/${name}`, playbooks));
-  return createTemplar().renderText(await readFile(path, 'utf8'), { ...vars, ...settings }, path);
+  return templar.renderText(await readFile(path, 'utf8'), { ...vars, ...settings }, path);
 }
 
 /** A StackInventory kept as a YAML fixture (groups and hostvars). */
