@@ -9,6 +9,7 @@ export interface HostNetwork {
   /** The lab's name for the network (as given to createNetwork). */
   name: string;
   ipv4?: string;
+  ipv6?: string;
 }
 
 export interface StartHostOptions {
@@ -71,24 +72,33 @@ export function dockerNetwork(plan: Pick<ContainerPlan, 'dockerNetworks'>, name:
 }
 
 export function endpoint(network: HostNetwork, alias: string): Dockerode.EndpointSettings {
-  return {
-    Aliases: [alias],
-    ...(network.ipv4 === undefined ? {} : { IPAMConfig: { IPv4Address: network.ipv4 } }),
+  const ipam = {
+    ...(network.ipv4 === undefined ? {} : { IPv4Address: network.ipv4 }),
+    ...(network.ipv6 === undefined ? {} : { IPv6Address: network.ipv6 }),
   };
+  return { Aliases: [alias], ...(Object.keys(ipam).length === 0 ? {} : { IPAMConfig: ipam }) };
+}
+
+export interface HostAddresses {
+  /** IPv4 address by lab network name. */
+  v4: Record<string, string>;
+  /** IPv6 address by lab network name (dual-stack networks only). */
+  v6: Record<string, string>;
 }
 
 /** Addresses by lab network name, read back from Docker. */
 export async function readAddresses(
   container: Dockerode.Container,
-  plan: ContainerPlan,
-): Promise<Record<string, string>> {
+  plan: Pick<ContainerPlan, 'dockerNetworks'>,
+): Promise<HostAddresses> {
   const info = await docker('inspect container', () => container.inspect());
-  const addresses: Record<string, string> = {};
+  const found: HostAddresses = { v4: {}, v6: {} };
   for (const [name, dockerName] of Object.entries(plan.dockerNetworks)) {
-    const ip = info.NetworkSettings.Networks[dockerName]?.IPAddress;
-    if (ip) addresses[name] = ip;
+    const settings = info.NetworkSettings.Networks[dockerName];
+    if (settings?.IPAddress) found.v4[name] = settings.IPAddress;
+    if (settings?.GlobalIPv6Address) found.v6[name] = settings.GlobalIPv6Address;
   }
-  return addresses;
+  return found;
 }
 
 /** Runs a command in the container as root through docker exec (no SSH needed). */

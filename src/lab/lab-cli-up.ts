@@ -85,12 +85,16 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
     );
     await ensureImage('node', options.debian);
     await ensureImage('services', 13);
-    out.stdout.write(
-      `starting lab ${runId} on 10.${options.base}.0.0/16 (7 containers, 6 networks with the package cache's)...\n`,
-    );
+    out.stdout.write(`starting lab ${runId} (7 containers, 6 networks with the package cache's)...\n`);
     const stack = await startStackLab({ base: options.base, runId, debian: options.debian });
+    const t = stack.topology;
+    if (t.base !== options.base)
+      out.stdout.write(
+        `10.${options.base}.0.0/16 is taken on this machine: the lab uses the next free range\n`,
+      );
+    out.stdout.write(`lab networks: 10.${t.base}.0.0/16 and fd1e:${t.base}::/32 (dual stack)\n`);
     await adoptWorkDir(stack.lab.workDir, options.dir);
-    await writeLabState(options.dir, { ...state, phase: 'ready', tsig: stack.tsig });
+    await writeLabState(options.dir, { ...state, base: t.base, phase: 'ready', tsig: stack.tsig });
     return release;
   } catch (err) {
     release();

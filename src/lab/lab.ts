@@ -24,6 +24,8 @@ export interface LabHost {
   containerId: string;
   /** IPv4 address by lab network name; refreshed by start(). */
   addresses: Record<string, string>;
+  /** IPv6 address by lab network name, on dual-stack networks; refreshed by start(). */
+  addresses6: Record<string, string>;
   /** Address on the host's first network, where SSH goes. */
   address: string;
   exec(command: string): Promise<ExecResult>;
@@ -43,10 +45,13 @@ export interface Lab {
   keyPair: LabKeyPair;
   /** Filled with each host's key, read out of band through docker exec. */
   knownHostsFile: string;
-  createNetwork(name: string, options?: { subnet?: string }): Promise<string>;
+  /** `subnet6` makes the network dual stack. */
+  createNetwork(name: string, options?: { subnet?: string; subnet6?: string }): Promise<string>;
   startHost(options: StartHostOptions): Promise<LabHost>;
+  /** Removes networks made by createNetwork (no host may be on them). */
+  removeNetworks(names: readonly string[]): Promise<void>;
   disconnectNetwork(host: LabHost, network: string): Promise<void>;
-  connectNetwork(host: LabHost, network: string, ipv4?: string): Promise<void>;
+  connectNetwork(host: LabHost, network: string, ipv4?: string, ipv6?: string): Promise<void>;
   /** Removes every container and network of this run, and the work folder. */
   close(): Promise<void>;
 }
@@ -54,16 +59,22 @@ export interface Lab {
 type LabPlan = Omit<ContainerPlan, 'containerName'> & { aptNetwork: string; aptCache: string };
 
 /** Containers on `internal` networks only: nothing in the lab can reach beyond this machine. */
-async function createNetwork(runId: string, dockerName: string, subnet: string | undefined): Promise<void> {
+async function createNetwork(
+  runId: string,
+  dockerName: string,
+  subnets: { subnet?: string | undefined; subnet6?: string | undefined },
+): Promise<void> {
   const api = await dockerode();
+  const config = [subnets.subnet, subnets.subnet6].flatMap((s) => (s === undefined ? [] : [{ Subnet: s }]));
   await docker(`create network ${dockerName}`, () =>
     api.createNetwork({
       Name: dockerName,
       Driver: 'bridge',
       Internal: true,
       CheckDuplicate: true,
+      EnableIPv6: subnets.subnet6 !== undefined,
       Labels: { [LAB_LABEL]: runId },
-      ...(subnet === undefined ? {} : { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } }),
+      ...(config.length === 0 ? {} : { IPAM: { Driver: 'default', Config: config } }),
     }),
   );
 }
@@ -73,7 +84,8 @@ async function trustHostKey(knownHostsFile: string, host: LabHost): Promise<void
   if (key.rc !== 0)
     throw new IngressError('E_LAB', `cannot read the host key of ${host.name}: ${key.stderr}`);
   const [type, blob] = key.stdout.trim().split(/\s+/);
-  const lines = Object.values(host.addresses).map((ip) => `${ip} ${type} ${blob}\n`);
+  const ips = [...Object.values(host.addresses), ...Object.values(host.addresses6)];
+  const lines = ips.map((ip) => `${ip} ${type} ${blob}\n`);
   await appendFile(knownHostsFile, lines.join(''), { mode: 0o600 });
 }
 
@@ -109,7 +121,9 @@ async function startHost(lab: Lab, plan: LabPlan, options: StartHostOptions) {
   );
   const boot = async (): Promise<void> => {
     await docker(`start ${full.containerName}`, () => container.start());
-    Object.assign(host.addresses, await readAddresses(container, full));
+    const found = await readAddresses(container, full);
+    Object.assign(host.addresses, found.v4);
+    Object.assign(host.addresses6, found.v6);
     host.address = host.addresses[options.networks[0]?.name ?? ''] ?? '';
     await prepareSsh(container.id, lab.keyPair.publicKey, host.address);
   };
@@ -117,6 +131,7 @@ async function startHost(lab: Lab, plan: LabPlan, options: StartHostOptions) {
     name: options.name,
     containerId: container.id,
     addresses: {},
+    addresses6: {},
     address: '',
     exec: (command) => dockerExec(container.id, command),
     stop: () => docker(`stop ${full.containerName}`, async () => void (await container.stop({ t: 10 }))),
@@ -160,29 +175,44 @@ export async function createLab(options: { runId?: string; debian?: DebianReleas
     knownHostsFile,
     async createNetwork(name, networkOptions = {}) {
       const dockerName = `ingress-${runId}-${name}`;
-      await createNetwork(runId, dockerName, networkOptions.subnet);
+      await createNetwork(runId, dockerName, networkOptions);
       plan.dockerNetworks[name] = dockerName;
       return dockerName;
     },
     startHost: (hostOptions) => startHost(lab, plan, hostOptions),
+    async removeNetworks(names) {
+      const api = await dockerode();
+      for (const name of names) {
+        const dockerName = plan.dockerNetworks[name];
+        if (dockerName === undefined) continue;
+        await docker(`remove network ${dockerName}`, () => api.getNetwork(dockerName).remove());
+        delete plan.dockerNetworks[name];
+      }
+    },
     async disconnectNetwork(host, network) {
       const api = await dockerode();
       await docker(`disconnect ${host.name} from ${network}`, () =>
         api.getNetwork(dockerNetwork(plan, network)).disconnect({ Container: host.containerId, Force: true }),
       );
       delete host.addresses[network];
+      delete host.addresses6[network];
     },
-    async connectNetwork(host, network, ipv4) {
+    async connectNetwork(host, network, ipv4, ipv6) {
       const api = await dockerode();
+      const wanted = {
+        name: network,
+        ...(ipv4 === undefined ? {} : { ipv4 }),
+        ...(ipv6 === undefined ? {} : { ipv6 }),
+      };
       await docker(`connect ${host.name} to ${network}`, () =>
         api.getNetwork(dockerNetwork(plan, network)).connect({
           Container: host.containerId,
-          EndpointConfig: endpoint({ name: network, ...(ipv4 === undefined ? {} : { ipv4 }) }, host.name),
+          EndpointConfig: endpoint(wanted, host.name),
         }),
       );
-      const info = await docker('inspect container', () => api.getContainer(host.containerId).inspect());
-      const ip = info.NetworkSettings.Networks[dockerNetwork(plan, network)]?.IPAddress;
-      if (ip) host.addresses[network] = ip;
+      const found = await readAddresses(api.getContainer(host.containerId), plan);
+      if (found.v4[network]) host.addresses[network] = found.v4[network];
+      if (found.v6[network]) host.addresses6[network] = found.v6[network];
     },
     async close() {
       await removeLabResources(runId);
@@ -190,7 +220,7 @@ export async function createLab(options: { runId?: string; debian?: DebianReleas
     },
   };
   try {
-    await createNetwork(runId, aptNetwork, undefined);
+    await createNetwork(runId, aptNetwork, {});
     plan.aptCache = await attachAptCache(aptNetwork);
   } catch (err) {
     await lab.close();

@@ -1,5 +1,5 @@
 import type { StackHostName, StackTopology } from './topology.js';
-import { addressOf, INGRESS_NODES } from './topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from './topology.js';
 
 export interface StackInventoryOptions {
   /** SSH key of the lab; omitted in the checked-in inventories/lab/. */
@@ -29,15 +29,20 @@ export function egressName(t: StackTopology, name: StackHostName): string {
   return `${name}.egress.${t.zone}`;
 }
 
+function egress(t: StackTopology, name: StackHostName): string[] {
+  const wans = ['wan1', 'wan2'] as const;
+  return [...wans.map((w) => addressOf(t, name, w)), ...wans.map((w) => address6Of(t, name, w))];
+}
+
 function hostsYml(t: StackTopology, keyFile?: string): string {
   const ingress = INGRESS_NODES.map((name) =>
     hostEntry(
       t,
       name,
       [
-        `ingress_public_addresses: [${addressOf(t, name, 'public')}]`,
+        `ingress_public_addresses: [${addressOf(t, name, 'public')}, ${address6Of(t, name, 'public')}]`,
         '# The local proxy sees the node from these addresses (its WAN side).',
-        `ingress_egress_addresses: [${addressOf(t, name, 'wan1')}, ${addressOf(t, name, 'wan2')}]`,
+        `ingress_egress_addresses: [${egress(t, name).join(', ')}]`,
         `ingress_underlay_address: ${addressOf(t, name, 'underlay')}`,
         "# The local proxy's daemon admits what this name resolves to (the WAN-side addresses).",
         `ingress_dns_name: ${egressName(t, name)}`,
@@ -92,12 +97,18 @@ function allYml(t: StackTopology, tsigKeyName: string): string {
 
 function localProxyYml(t: StackTopology): string {
   return [
-    "# The local proxy's two WAN links (the ingress nodes relay to both).",
+    "# The local proxy's two WAN links (the ingress nodes relay to both), one entry per",
+    '# address family: each is a relay server and a health-checked path of its own, so a',
+    "# family that fails alone (an ISP's IPv6 outage) fails over alone.",
     'ingress_wans:',
     `  - name: wan1`,
     `    address: ${addressOf(t, 'proxy', 'wan1')}`,
     `  - name: wan2`,
     `    address: ${addressOf(t, 'proxy', 'wan2')}`,
+    `  - name: wan1-v6`,
+    `    address: ${address6Of(t, 'proxy', 'wan1')}`,
+    `  - name: wan2-v6`,
+    `    address: ${address6Of(t, 'proxy', 'wan2')}`,
     '',
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import type { LabTsigKey } from './stack-services.js';
 import { setupDemo, setupDns, setupPebble } from './stack-services.js';
 import type { StackHostName, StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, STACK_NETWORKS, stackTopology } from './topology.js';
+import { dockerSubnets, firstFreeBase, isPoolOverlap, usedBases } from './address-pool.js';
 
 export interface StackLab {
   lab: Lab;
@@ -26,7 +27,7 @@ export interface StackLab {
 }
 
 export interface StartStackLabOptions {
-  /** Second octet of the lab's 10.x.0.0/16 (default 240). */
+  /** Preferred second octet of the lab's 10.x.0.0/16 (default 240); the next free one if taken. */
   base?: number;
   runId?: string;
   /** Debian release of the nodes `ingress up` manages (default: INGRESS_LAB_DEBIAN, else 13). */
@@ -41,11 +42,11 @@ async function writeInventory(dir: string, files: Record<string, string>): Promi
   }
 }
 
-/** Yggdrasil nodes need IPv6 inside their network namespace. */
-const MESH_SYSCTLS = { 'net.ipv6.conf.all.disable_ipv6': '0' };
+/** Every lab network is dual stack, and Yggdrasil needs IPv6 inside the namespace too. */
+const IPV6_SYSCTLS = { 'net.ipv6.conf.all.disable_ipv6': '0' };
 
 async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostName, LabHost>> {
-  const mesh = new Set<StackHostName>([...INGRESS_NODES, 'proxy']);
+  const managed = new Set<StackHostName>([...INGRESS_NODES, 'proxy']);
   // The nodes `ingress up` manages start bare; the supporting cast may use the fuller image.
   const started = await Promise.all(
     STACK_HOSTS.map((name) =>
@@ -54,12 +55,34 @@ async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostN
         networks: t.networksOf[name].map((network) => ({
           name: network,
           ipv4: t.addresses[name][network] as string,
+          ipv6: t.addresses6[name][network] as string,
         })),
-        ...(mesh.has(name) ? { sysctls: MESH_SYSCTLS } : { kind: 'services' as const }),
+        sysctls: IPV6_SYSCTLS,
+        ...(managed.has(name) ? {} : { kind: 'services' as const }),
       }),
     ),
   );
   return Object.fromEntries(started.map((host) => [host.name, host])) as Record<StackHostName, LabHost>;
+}
+
+/**
+ * Creates the topology's networks on the preferred base, or on the next free one when
+ * another lab or test run holds it (Docker refuses overlapping subnets).
+ */
+async function createNetworks(lab: Lab, preferred: number): Promise<StackTopology> {
+  const tried = new Set<number>();
+  for (let attempt = 1; ; attempt++) {
+    const t = stackTopology(firstFreeBase(preferred, usedBases(await dockerSubnets()), tried));
+    tried.add(t.base);
+    try {
+      for (const network of STACK_NETWORKS)
+        await lab.createNetwork(network, { subnet: t.subnets[network], subnet6: t.subnets6[network] });
+      return t;
+    } catch (err) {
+      if (!isPoolOverlap(err) || attempt >= 5) throw err;
+      await lab.removeNetworks(STACK_NETWORKS);
+    }
+  }
 }
 
 /**
@@ -68,14 +91,12 @@ async function startHosts(lab: Lab, t: StackTopology): Promise<Record<StackHostN
  * it got. `ingress up` itself is left to the caller.
  */
 export async function startStackLab(options: StartStackLabOptions = {}): Promise<StackLab> {
-  const topology = stackTopology(options.base);
   const lab = await createLab({
     ...(options.runId ? { runId: options.runId } : {}),
     ...(options.debian ? { debian: options.debian } : {}),
   });
   try {
-    for (const network of STACK_NETWORKS)
-      await lab.createNetwork(network, { subnet: topology.subnets[network] });
+    const topology = await createNetworks(lab, options.base ?? 240);
     const hosts = await startHosts(lab, topology);
     const inventoryDir = join(lab.workDir, 'inventory');
     await writeInventory(

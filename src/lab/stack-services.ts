@@ -4,7 +4,7 @@ import { IngressError } from '../errors.js';
 import { issueWithLocalKey } from '../pki/issue.js';
 import type { LabHost } from './lab.js';
 import type { StackTopology } from './topology.js';
-import { addressOf, INGRESS_NODES } from './topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from './topology.js';
 
 /** The TSIG key the lab's DNS server accepts updates with. */
 export interface LabTsigKey {
@@ -52,12 +52,21 @@ export function zoneFile(t: StackTopology): string {
     `@ IN SOA ns.${t.zone}. admin.${t.zone}. 1 60 60 600 30`,
     `@ IN NS ns.${t.zone}.`,
     `ns IN A ${addressOf(t, 'dns', 'public')}`,
-    ...INGRESS_NODES.map((n) => `${service} IN A ${addressOf(t, n, 'public')}`),
-    ...INGRESS_NODES.map((n) => `${n} IN A ${addressOf(t, n, 'public')}`),
+    ...INGRESS_NODES.flatMap((n) => [
+      `${service} IN A ${addressOf(t, n, 'public')}`,
+      `${service} IN AAAA ${address6Of(t, n, 'public')}`,
+    ]),
+    ...INGRESS_NODES.flatMap((n) => [
+      `${n} IN A ${addressOf(t, n, 'public')}`,
+      `${n} IN AAAA ${address6Of(t, n, 'public')}`,
+    ]),
     `proxy IN A ${addressOf(t, 'proxy', 'public')}`,
     // What the local proxy's daemon resolves for its allow-sets: the nodes' WAN-side sources.
     ...INGRESS_NODES.flatMap((n) =>
-      (['wan1', 'wan2'] as const).map((w) => `${n}.egress IN A ${addressOf(t, n, w)}`),
+      (['wan1', 'wan2'] as const).flatMap((w) => [
+        `${n}.egress IN A ${addressOf(t, n, w)}`,
+        `${n}.egress IN AAAA ${address6Of(t, n, w)}`,
+      ]),
     ),
     `pebble IN A ${addressOf(t, 'pebble', 'public')}`,
   ];

@@ -9,7 +9,10 @@ export type StackHostName = 'ingress-1' | 'ingress-2' | 'proxy' | 'dns' | 'pebbl
 
 export const STACK_NETWORKS: readonly StackNetwork[] = ['public', 'wan1', 'wan2', 'underlay', 'home'];
 
-/** Third octet of each network inside 10.<base>.0.0/16 (other tests use 10.231.x). */
+/**
+ * Third octet of each network inside 10.<base>.0.0/16 (other tests use 10.231.x), and the
+ * third group of its IPv6 twin fd1e:<base>:<octet>::/64 (unique-local, still internal).
+ */
 const NETWORK_OCTET: Record<StackNetwork, number> = { public: 1, wan1: 2, wan2: 3, underlay: 4, home: 5 };
 
 /** Last octet of each host, the same on every network it joins. */
@@ -54,31 +57,44 @@ export interface StackTopology {
   serviceDomain: string;
   demoPort: number;
   subnets: Record<StackNetwork, string>;
-  /** Address of each host on each of its networks. */
+  subnets6: Record<StackNetwork, string>;
+  /** IPv4 address of each host on each of its networks. */
   addresses: Record<StackHostName, Partial<Record<StackNetwork, string>>>;
+  /** IPv6 address of each host on each of its networks: every network is dual stack. */
+  addresses6: Record<StackHostName, Partial<Record<StackNetwork, string>>>;
   networksOf: Record<StackHostName, readonly StackNetwork[]>;
+}
+
+type AddressOf = (base: number, network: StackNetwork, host?: StackHostName) => string;
+
+const v4: AddressOf = (base, n, host) => `10.${base}.${NETWORK_OCTET[n]}.${host ? HOST_OCTET[host] : '0/24'}`;
+const v6: AddressOf = (base, n, host) =>
+  `fd1e:${base}:${NETWORK_OCTET[n]}::${host ? HOST_OCTET[host] : '/64'}`;
+
+function perNetwork(base: number, address: AddressOf): Record<StackNetwork, string> {
+  return Object.fromEntries(STACK_NETWORKS.map((n) => [n, address(base, n)])) as Record<StackNetwork, string>;
+}
+
+function perHost(base: number, address: AddressOf): StackTopology['addresses'] {
+  return Object.fromEntries(
+    STACK_HOSTS.map((host) => [
+      host,
+      Object.fromEntries(HOST_NETWORKS[host].map((n) => [n, address(base, n, host)])),
+    ]),
+  ) as StackTopology['addresses'];
 }
 
 export function stackTopology(base = 240): StackTopology {
   if (!Number.isInteger(base) || base < 0 || base > 255) throw new RangeError(`bad lab base octet ${base}`);
-  const subnets = Object.fromEntries(
-    STACK_NETWORKS.map((n) => [n, `10.${base}.${NETWORK_OCTET[n]}.0/24`]),
-  ) as Record<StackNetwork, string>;
-  const addresses = Object.fromEntries(
-    STACK_HOSTS.map((host) => [
-      host,
-      Object.fromEntries(
-        HOST_NETWORKS[host].map((n) => [n, `10.${base}.${NETWORK_OCTET[n]}.${HOST_OCTET[host]}`]),
-      ),
-    ]),
-  ) as StackTopology['addresses'];
   return {
     base,
     zone: 'ingress.test',
     serviceDomain: 'app.ingress.test',
     demoPort: 8000,
-    subnets,
-    addresses,
+    subnets: perNetwork(base, v4),
+    subnets6: perNetwork(base, v6),
+    addresses: perHost(base, v4),
+    addresses6: perHost(base, v6),
     networksOf: HOST_NETWORKS,
   };
 }
@@ -86,6 +102,13 @@ export function stackTopology(base = 240): StackTopology {
 /** The address of a host on a network, or an error naming both (a typo in a test is loud). */
 export function addressOf(topology: StackTopology, host: StackHostName, network: StackNetwork): string {
   const ip = topology.addresses[host][network];
+  if (ip === undefined) throw new RangeError(`${host} is not on the ${network} network`);
+  return ip;
+}
+
+/** The IPv6 address of a host on a network. */
+export function address6Of(topology: StackTopology, host: StackHostName, network: StackNetwork): string {
+  const ip = topology.addresses6[host][network];
   if (ip === undefined) throw new RangeError(`${host} is not on the ${network} network`);
   return ip;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putFile } from '../../../src/lab/stack-services.js';
 import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
-import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
 import { parseRecap, parseRecaps, runCli, type CliResult } from '../support/cli.js';
 
 let stack: StackLab;
@@ -20,13 +20,23 @@ async function sh(host: keyof StackLab['hosts'], command: string): Promise<{ rc:
 }
 
 /** What a client on the public side gets from the service through one ingress node. */
-async function fetchThrough(node: string): Promise<{ rc: number; out: string }> {
-  const ip = addressOf(stack.topology, node as 'ingress-1', 'public');
+async function fetchThrough(node: string, family: 4 | 6 = 4): Promise<{ rc: number; out: string }> {
+  const of = family === 4 ? addressOf : address6Of;
+  const ip = of(stack.topology, node as 'ingress-1', 'public');
   const domain = stack.topology.serviceDomain;
   return sh(
     'client',
-    `curl -sS --max-time 10 --cacert /tmp/pebble-root.pem --resolve ${domain}:443:${ip} https://${domain}/`,
+    `curl -${family} -sS --max-time 10 --cacert /tmp/pebble-root.pem --resolve ${domain}:443:${family === 4 ? ip : `[${ip}]`} https://${domain}/`,
   );
+}
+
+/** The long form OpenSSL prints an IPv6 SAN in (FD1E:EE:1:0:0:0:0:11). */
+function opensslV6(ip: string): string {
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((g) => g.replace(/^0+(?=.)/, '').toUpperCase()).join(':');
 }
 
 let first: CliResult;
@@ -129,9 +139,9 @@ describe(`ingress up on bare Debian ${process.env['INGRESS_LAB_DEBIAN'] ?? '13'}
       // Yggdrasil peering settles after the run; HAProxy needs `rise` good checks per path.
       // "* L7OK": a check is running right now and the last one passed.
       const stat = await pollStat(node, /^to_proxy_https,mesh,UP,(?:\* )?L7OK$/m);
-      expect(stat).toMatch(/^to_proxy_https,wan1,UP,(?:\* )?L7OK$/m);
-      expect(stat).toMatch(/^to_proxy_https,wan2,UP,(?:\* )?L7OK$/m);
-      expect(stat).toMatch(/^to_proxy_https,mesh,UP,(?:\* )?L7OK$/m);
+      // One server per WAN and address family.
+      for (const wan of ['wan1', 'wan2', 'wan1-v6', 'wan2-v6', 'mesh'])
+        expect(stat).toMatch(new RegExp(`^to_proxy_https,${wan},UP,(?:\\* )?L7OK$`, 'm'));
     }
   }, 60_000);
 
@@ -187,6 +197,26 @@ describe('the public side', () => {
     expect(issuer.out).toMatch(/Pebble/);
   });
 
+  it("serves the demo over IPv6 through each ingress node; the demo sees the client's IPv6 address", async () => {
+    const client = address6Of(stack.topology, 'client', 'public');
+    for (const node of INGRESS_NODES) {
+      const got = await fetchThrough(node, 6);
+      expect(got.rc, got.out).toBe(0);
+      expect(JSON.parse(got.out)).toMatchObject({ service: 'demo', client, proto: 'https' });
+    }
+  });
+
+  it('certifies each ingress node for the IPv4 and IPv6 addresses it is reached at', async () => {
+    for (const node of INGRESS_NODES) {
+      const san = await sh(node, 'openssl x509 -in /etc/ingress/pki/node.crt -noout -ext subjectAltName');
+      const t = stack.topology;
+      for (const network of ['public', 'wan1', 'wan2'] as const) {
+        expect(san.out).toContain(`IP Address:${addressOf(t, node, network)}`);
+        expect(san.out).toContain(`IP Address:${opensslV6(address6Of(t, node, network))}`);
+      }
+    }
+  });
+
   it('redirects HTTP to HTTPS', async () => {
     const ip = addressOf(stack.topology, 'ingress-2', 'public');
     const domain = stack.topology.serviceDomain;
@@ -238,7 +268,13 @@ describe('the node agents', () => {
     for (const entry of entries) expect(entry.error).toBeUndefined();
     for (const node of INGRESS_NODES) {
       const paths = entries.find((e) => e.host === node)?.status?.paths ?? [];
-      expect(paths.map((p) => `${p.name}=${p.state}`).sort()).toEqual(['mesh=up', 'wan1=up', 'wan2=up']);
+      expect(paths.map((p) => `${p.name}=${p.state}`).sort()).toEqual([
+        'mesh=up',
+        'wan1-v6=up',
+        'wan1=up',
+        'wan2-v6=up',
+        'wan2=up',
+      ]);
     }
     expect((await sh('proxy', 'stat -c %a /etc/ingress/tsig.key')).out).toBe('600');
   }, 60_000);
@@ -283,17 +319,37 @@ describe('the mTLS listeners and the mesh backup', () => {
     }
   }, 60_000);
 
+  it("admits the ingress nodes' IPv6 egress addresses from their AAAA records and drops any other IPv6 host", async () => {
+    const t = stack.topology;
+    const wanted = INGRESS_NODES.flatMap((n) => [address6Of(t, n, 'wan1'), address6Of(t, n, 'wan2')]);
+    const set = await sh('proxy', 'nft -j list set inet ingress ingress_v6');
+    const elements = (JSON.parse(set.out) as { nftables: { set?: { elem?: string[] } }[] }).nftables.find(
+      (e) => e.set,
+    )?.set?.elem;
+    expect([...(elements ?? [])].sort()).toEqual(wanted.sort());
+    const wan1 = address6Of(t, 'proxy', 'wan1');
+    const probe = `timeout 4 bash -c 'echo > /dev/tcp/${wan1}/8443' && echo OPEN || echo BLOCKED`;
+    expect((await sh('ingress-1', probe)).out).toBe('OPEN');
+    await stack.lab.connectNetwork(stack.hosts.client, 'wan1', undefined, `fd1e:${t.base}:2::50`);
+    try {
+      expect((await sh('client', probe)).out).toBe('BLOCKED');
+    } finally {
+      await stack.lab.disconnectNetwork(stack.hosts.client, 'wan1');
+    }
+  }, 60_000);
+
   it('still serves through both ingress nodes over Yggdrasil when both WANs are cut', async () => {
     await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan1');
     await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
     for (const node of INGRESS_NODES) {
       // fall 2 x inter 500 ms plus the connect timeout: the backup takes over within seconds.
-      const before = await pollStat(node, /^to_proxy_https,wan2,DOWN,.*\n(?:.*\n)*?to_proxy_https,mesh,UP/m);
+      const before = await pollStat(node, /^to_proxy_https,wan2-v6,DOWN,.*\n(?:.*\n)*?to_proxy_https,mesh,UP/m);
       const got = await fetchThrough(node);
       expect(got.rc, `${got.out}\n${before}`).toBe(0);
       expect(JSON.parse(got.out)).toMatchObject({ service: 'demo' });
       const stat = await sh(node, `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,18`);
-      expect(stat.out).toMatch(/^to_proxy_https,wan1,DOWN$/m);
+      for (const wan of ['wan1', 'wan2', 'wan1-v6', 'wan2-v6'])
+        expect(stat.out).toMatch(new RegExp(`^to_proxy_https,${wan},DOWN$`, 'm'));
       expect(stat.out).toMatch(/^to_proxy_https,mesh,UP$/m);
     }
   }, 60_000);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderStackInventory } from '../../../src/lab/stack-inventory.js';
-import { addressOf, stackTopology } from '../../../src/lab/topology.js';
+import { address6Of, addressOf, stackTopology } from '../../../src/lab/topology.js';
 import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
 
 const labDir = fileURLToPath(new URL('../../../inventories/lab/', import.meta.url));
@@ -13,6 +13,13 @@ describe('the lab topology and its inventory', () => {
     expect(Object.values(t.subnets).every((s) => s.startsWith('10.241.'))).toBe(true);
     expect(addressOf(t, 'proxy', 'home')).toBe('10.241.5.20');
     expect(() => addressOf(t, 'demo', 'public')).toThrow(/demo is not on the public network/);
+  });
+
+  it('gives every network an IPv6 twin and every host an IPv6 address on each of its networks', () => {
+    const t = stackTopology(241);
+    expect(t.subnets6.wan1).toBe('fd1e:241:2::/64');
+    expect(address6Of(t, 'ingress-2', 'public')).toBe('fd1e:241:1::12');
+    expect(Object.keys(t.addresses6.proxy).sort()).toEqual(Object.keys(t.addresses.proxy).sort());
   });
 
   it('matches the checked-in inventories/lab/ for the default base', () => {
