@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
+import type { SecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { IngressError } from '../errors.js';
@@ -12,10 +13,9 @@ import { parsePeerStatus } from '../metrics/status.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
 import { readNamedFile } from './config-files.js';
-import { probeContext } from './probe.js';
 import { createProbeSession, type ProbeSession } from './probe-session.js';
 import type { TlsMaterial } from './status-tls.js';
-import { getJsonMutualTls } from './status-tls.js';
+import { getJsonMutualTls, tlsMaterialCache } from './status-tls.js';
 
 const run = promisify(execFile);
 
@@ -111,31 +111,42 @@ export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts &
   const { config, logger } = deps;
   const tls = config.tls;
   const named = (path: string, field: string): Promise<string> => readNamedFile(path, config.file, field);
-  const secureContext = tls
-    ? probeContext({
-        ca: await named(tls.caFile, 'tls.caFile'),
-        cert: await named(tls.certFile, 'tls.certFile'),
-        key: await named(tls.keyFile, 'tls.keyFile'),
-      })
-    : null;
-  // One kept connection per path (address and port), each with the timeout of its first probe.
-  const sessions = new Map<string, ProbeSession>();
+  if (tls) {
+    // Read once up front so a missing file is named with its config field at start-up.
+    await Promise.all([
+      named(tls.caFile, 'tls.caFile'),
+      named(tls.certFile, 'tls.certFile'),
+      named(tls.keyFile, 'tls.keyFile'),
+    ]);
+  }
+  // Renewal replaces the node's certificate on disk: probes pick the new one up within a minute.
+  const probeTls = tls ? tlsMaterialCache(tls, deps.now) : null;
+  const sessions = new Map<string, { session: ProbeSession; context: SecureContext }>();
   return {
     probe: async (address, port, timeoutMs) => {
-      if (!tls || !secureContext) return { ok: false, reason: 'no tls section in the config' };
+      if (!tls || !probeTls) return { ok: false, reason: 'no tls section in the config' };
+      const { context } = await probeTls();
       const key = `${address} ${port}`;
-      let session = sessions.get(key);
-      if (!session) {
+      let kept = sessions.get(key);
+      if (!kept || kept.context !== context) {
+        kept?.session.close();
         const serverName = tls.serverName ?? address;
-        const target = { address, port, serverName, healthPath: tls.healthPath, timeoutMs, secureContext };
+        const target = {
+          address,
+          port,
+          serverName,
+          healthPath: tls.healthPath,
+          timeoutMs,
+          secureContext: context,
+        };
         // A new connection per probe: users open new connections, so the probe must see what
         // a lossy link does to a handshake (kept connections hide loss behind retransmits).
-        session = createProbeSession(target, deps.now, 0);
-        sessions.set(key, session);
+        kept = { session: createProbeSession(target, deps.now, 0), context };
+        sessions.set(key, kept);
       }
-      return session.probe();
+      return kept.session.probe();
     },
-    close: () => sessions.forEach((session) => session.close()),
+    close: () => sessions.forEach((kept) => kept.session.close()),
     haproxy: deps.haproxy,
     dns: deps.dns,
     firewall: nftFirewallPort(),

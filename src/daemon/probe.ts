@@ -11,7 +11,7 @@ export interface ProbeTarget {
   port: number;
   serverName: string;
   healthPath: string;
-  /** Built once by probeContext: parsing the key and CA again for every probe cost most of a probe's CPU. */
+  /** Built by probeContext once per read of the files: parsing the key and CA for every probe cost most of its CPU. */
   secureContext: SecureContext;
   timeoutMs: number;
 }

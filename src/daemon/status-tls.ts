@@ -5,15 +5,21 @@ import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { PeerCertificate, SecureContext, TLSSocket } from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import type { StatusTlsConfig } from './config-types.js';
+import { probeContext } from './probe.js';
 
 /** The node's certificate, key and the CA bundle, as PEM text. */
 export interface TlsMaterial {
   ca: string;
   cert: string;
   key: string;
+  /**
+   * The three parsed once (tlsMaterialCache): building a context for every request parsed
+   * the key and the CA again each time, the daemon's largest steady cost in CPU.
+   */
+  context?: SecureContext;
 }
 
 export async function readTlsMaterial(files: StatusTlsConfig): Promise<TlsMaterial> {
@@ -31,12 +37,14 @@ export function tlsMaterialCache(
   files: StatusTlsConfig,
   now: () => number,
   maxAgeMs = 60_000,
-): () => Promise<TlsMaterial> {
-  let cached: { material: TlsMaterial; readAtMs: number } | undefined;
+): () => Promise<TlsMaterial & { context: SecureContext }> {
+  let cached: { material: TlsMaterial & { context: SecureContext }; readAtMs: number } | undefined;
   return async () => {
     if (cached && now() - cached.readAtMs < maxAgeMs) return cached.material;
     try {
-      cached = { material: await readTlsMaterial(files), readAtMs: now() };
+      const material = await readTlsMaterial(files);
+      const context = probeContext(material);
+      cached = { material: { ...material, context }, readAtMs: now() };
     } catch (err) {
       if (!cached) throw err;
     }
@@ -102,7 +110,7 @@ export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: 
       url,
       {
         method: 'GET',
-        ...material,
+        ...(material.context ? { secureContext: material.context } : material),
         minVersion: 'TLSv1.3',
         rejectUnauthorized: true,
         checkServerIdentity: checkPeerIdentity,

@@ -309,8 +309,8 @@ describe('hostile DNS answers never reach the allow-set on the local proxy', () 
         const status = await daemonStatus(stack, 'proxy');
         return status.dnsRejected?.name.includes(name) ? status.dnsRejected : undefined;
       });
-      // The 500 planted plus the node's two real ones, against the default bound of 16.
-      expect(rejected.value.reason).toBe('too-many-addresses: 502 addresses, more than the bound of 16');
+      // The 500 planted plus the node's real ones (two WANs, each IPv4 and IPv6), against the bound of 16.
+      expect(rejected.value.reason).toBe('too-many-addresses: 504 addresses, more than the bound of 16');
       const set = await allowSet(stack);
       expect(set).toEqual(good);
       expect(set.some((a) => a.startsWith('10.99.'))).toBe(false);
@@ -346,15 +346,16 @@ describe('the daemons’ status on the mesh wants a fleet certificate', () => {
   }, 60_000);
 
   it('the daemons still see each other alive through it', async () => {
+    // On a loaded machine one poll may time out; the claim is that they see each other again.
     for (const host of INGRESS_NODES) {
-      const status = await daemonStatus(stack, host);
-      const why = JSON.stringify(status.timeline.slice(-5));
-      expect(
-        status.peers.map((p) => `${p.name}:${p.alive}:${p.lastSeen !== null}`),
-        why,
-      ).toEqual(INGRESS_NODES.filter((n) => n !== host).map((n) => `${n}:true:true`));
+      const want = INGRESS_NODES.filter((n) => n !== host).map((n) => `${n}:true:true`);
+      const { value: status } = await waitFor(`${host} to see its peers alive`, 30_000, async () => {
+        const got = await daemonStatus(stack, host);
+        const peers = got.peers.map((p) => `${p.name}:${p.alive}:${p.lastSeen !== null}`);
+        return JSON.stringify(peers) === JSON.stringify(want) && got.witness?.alive ? got : undefined;
+      });
       expect(status.witness).toMatchObject({ name: 'proxy', alive: true });
       expect(status.witness?.lastSeen).not.toBeNull();
     }
-  }, 60_000);
+  }, 90_000);
 });
