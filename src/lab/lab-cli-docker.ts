@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { PassThrough, type Writable } from 'node:stream';
 import { IngressError } from '../errors.js';
 import { docker, dockerode, LAB_LABEL } from './docker.js';
+import { endpoint } from './host.js';
 
 const START_HINT = 'start it with `sudo systemctl start docker` (or `sudo dockerd &`)';
 const INSTALL_HINT = 'install it with `sudo apt-get install docker.io`, then ' + START_HINT;
@@ -112,7 +113,7 @@ export async function setNetwork(
   container: LabContainer,
   dockerName: string,
   connected: boolean,
-  ipv4: string,
+  address: { ipv4: string; ipv6: string },
 ): Promise<boolean> {
   const isConnected = dockerName in container.networks;
   if (isConnected === connected) return false;
@@ -121,7 +122,7 @@ export async function setNetwork(
     await docker(`connect ${container.host} to ${dockerName}`, () =>
       network.connect({
         Container: container.id,
-        EndpointConfig: { Aliases: [container.host], IPAMConfig: { IPv4Address: ipv4 } },
+        EndpointConfig: endpoint({ name: dockerName, ...address }, container.host),
       }),
     );
   else
