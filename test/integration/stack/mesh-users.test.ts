@@ -57,7 +57,7 @@ async function peersOf(host: LabHost): Promise<YggPeer[]> {
 }
 
 beforeAll(async () => {
-  stack = await startStackLab({ base: 233, meshUsers: true });
+  stack = await startStackLab({ base: 229, meshUsers: true });
   if (!stack.mesh) throw new Error('the lab started without its mesh users');
   ({ client: meshclient, peer: meshpeer } = stack.mesh);
   const startMs = Date.now();
