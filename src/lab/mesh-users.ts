@@ -76,7 +76,13 @@ async function startYggdrasil(host: LabHost, peers: string[], listen: string[]):
   await mustExec(
     host,
     'starting yggdrasil',
-    'systemd-run --unit=mesh-yggdrasil /usr/bin/yggdrasil -useconffile /etc/yggdrasil/mesh.conf',
+    'systemd-run --unit=mesh-yggdrasil "$(command -v yggdrasil)" -useconffile /etc/yggdrasil/mesh.conf',
+  );
+  // Up once its admin socket answers.
+  await mustExec(
+    host,
+    'waiting for yggdrasil',
+    `for i in $(seq 60); do yggdrasilctl -endpoint ${MESH_ADMIN_ENDPOINT} getSelf >/dev/null 2>&1 && exit 0; sleep 0.5; done; yggdrasilctl -endpoint ${MESH_ADMIN_ENDPOINT} getSelf`,
   );
 }
 
