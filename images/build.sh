@@ -41,7 +41,7 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache
 rm -f "$root"/etc/ssh/ssh_host_*
 cp -a "$here/common/rootfs/." "$root/"
 chroot "$root" sh -c 'systemctl enable ssh-keygen-host.service >/dev/null 2>&1;
-  for s in named bind9 apt-cacher-ng apt-daily.timer apt-daily-upgrade.timer; do systemctl disable "$s" >/dev/null 2>&1 || true; done;
+  for s in named bind9 apt-cacher-ng yggdrasil apt-daily.timer apt-daily-upgrade.timer; do systemctl disable "$s" >/dev/null 2>&1 || true; done;
   systemctl mask systemd-logind.service getty@.service console-getty.service >/dev/null 2>&1 || true;
   echo "root:*" | chpasswd -e'
 tar -C "$root" -c . | docker import -c 'ENTRYPOINT ["/sbin/init"]' -c 'ENV container=docker' - "$tag" >&2

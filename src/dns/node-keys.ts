@@ -6,10 +6,12 @@ import { ensureDir, writeFileAtomic } from '../pki/fs-atomic.js';
 import { parseKeyFile, selectKey } from './key-file.js';
 import type { TsigKey } from './types.js';
 
-/** What one node's key may change: these names' A and AAAA records, nothing else. */
+/** What one node's key may change: these names' A and AAAA records, these TXT records, nothing else. */
 export interface KeyGrant {
   node: string;
   names: string[];
+  /** TXT records the node writes itself (ACME DNS-01 challenges). */
+  txtNames?: string[];
 }
 
 export interface NodeKeys {
@@ -53,13 +55,16 @@ function checkName(name: string, what: string): string {
   return plain;
 }
 
-/** `grant` rules: each node's key may change only its names' A/AAAA records. */
+/** `grant` rules: each node's key may change only its names' A/AAAA records and its TXT names. */
 export function updatePolicyRules(grants: readonly KeyGrant[], suffix: string): string[] {
   return grants.flatMap((grant) => {
     const key = checkName(nodeKeyName(grant.node, suffix), 'key name');
-    return [...new Set(grant.names)].map(
-      (name) => `grant ${key} name ${checkName(name, 'record name')}. A AAAA;`,
-    );
+    const rule = (name: string, types: string) =>
+      `grant ${key} name ${checkName(name, 'record name')}. ${types};`;
+    return [
+      ...[...new Set(grant.names)].map((name) => rule(name, 'A AAAA')),
+      ...[...new Set(grant.txtNames ?? [])].map((name) => rule(name, 'TXT')),
+    ];
   });
 }
 

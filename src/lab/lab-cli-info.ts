@@ -103,6 +103,8 @@ export function nextCommands(topology: StackTopology, flag: string, pebbleRoot: 
     curl('ingress-2'),
     `# through DNS (the client resolves with the lab's BIND)`,
     `ingress lab exec${flag} client -- curl -sS --max-time 10 --cacert ${pebbleRoot} https://${domain}/`,
+    `# as a mesh user: Yggdrasil only, through the public peer, no ingress node`,
+    `ingress lab exec${flag} meshclient -- curl -sS --max-time 10 --cacert ${pebbleRoot} https://mesh.${domain}/`,
     `# cut a part, see what changed, restore it`,
     `ingress lab fail${flag} wan1`,
     `ingress lab heal${flag} wan1`,

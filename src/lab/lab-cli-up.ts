@@ -85,8 +85,15 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
     );
     await ensureImage('node', options.debian);
     await ensureImage('services', 13);
-    out.stdout.write(`starting lab ${runId} (7 containers, 6 networks with the package cache's)...\n`);
-    const stack = await startStackLab({ base: options.base, runId, debian: options.debian });
+    out.stdout.write(
+      `starting lab ${runId} (9 containers with the mesh users', 6 networks with the package cache's)...\n`,
+    );
+    const stack = await startStackLab({
+      base: options.base,
+      runId,
+      debian: options.debian,
+      meshUsers: true,
+    });
     const t = stack.topology;
     if (t.base !== options.base)
       out.stdout.write(
@@ -104,7 +111,10 @@ async function createLabFresh(options: LabUpOptions, out: LabOut): Promise<() =>
   }
 }
 
-/** The client trusts pebble's root (served on its management port) and resolves with the lab's BIND. */
+/**
+ * The client and the mesh user's machine (when the lab has one) trust pebble's root (served
+ * on its management port) and resolve with the lab's BIND.
+ */
 async function prepareClient(ctx: LabContext): Promise<void> {
   const t = ctx.topology;
   const pebble = addressOf(t, 'pebble', 'public');
@@ -116,11 +126,15 @@ async function prepareClient(ctx: LabContext): Promise<void> {
   const b64 = Buffer.from(root.stdout).toString('base64');
   const file = ctx.paths.clientPebbleRoot;
   const dns = addressOf(t, 'dns', 'public');
-  const write = await dockerExec(
-    containerOf(ctx, 'client').id,
-    `mkdir -p $(dirname ${file}) && printf '%s' '${b64}' | base64 -d > ${file} && printf 'nameserver ${dns}\\n' > /etc/resolv.conf`,
-  );
-  if (write.rc !== 0) throw new IngressError('E_LAB', `cannot prepare the client: ${write.stderr.trim()}`);
+  const clients = ['client', ...(ctx.containers.has('meshclient') ? ['meshclient'] : [])];
+  for (const client of clients) {
+    const write = await dockerExec(
+      containerOf(ctx, client).id,
+      `mkdir -p $(dirname ${file}) && printf '%s' '${b64}' | base64 -d > ${file} && printf 'nameserver ${dns}\\n' > /etc/resolv.conf`,
+    );
+    if (write.rc !== 0)
+      throw new IngressError('E_LAB', `cannot prepare the ${client}: ${write.stderr.trim()}`);
+  }
 }
 
 /** Starts the health daemon where the stack installed it; names the nodes where it did not. */

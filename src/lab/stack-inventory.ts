@@ -5,6 +5,8 @@ export interface StackInventoryOptions {
   /** SSH key of the lab; omitted in the checked-in inventories/lab/. */
   privateKeyFile?: string;
   tsigKeyName?: string;
+  /** A public Yggdrasil peer the local proxy peers out to (`tls://HOST:PORT`), for mesh users. */
+  meshPeer?: string;
 }
 
 /** Suffix of the nodes' keys (`<host>.ingress-update`); the lab's own admin key has this name. */
@@ -85,6 +87,8 @@ function allYml(t: StackTopology, tsigKeyName: string): string {
     `  directory: https://${addressOf(t, 'pebble', 'public')}:14000/dir`,
     `  email: admin@${t.zone}`,
     '  ca_bundle: /etc/ingress/pki/ca.pem',
+    "  # The lab's one DNS server answers at once: no secondaries to wait for.",
+    '  dns_propagation_s: 2',
     'ingress_services:',
     `  - domain: ${t.serviceDomain}`,
     `    backend: ${addressOf(t, 'demo', 'home')}:${t.demoPort}`,
@@ -95,8 +99,17 @@ function allYml(t: StackTopology, tsigKeyName: string): string {
   ].join('\n');
 }
 
-function localProxyYml(t: StackTopology): string {
+function localProxyYml(t: StackTopology, meshPeer?: string): string {
+  const mesh = meshPeer
+    ? [
+        "# A public Yggdrasil peer: mesh users' machines reach the local proxy through it.",
+        'ingress_yggdrasil:',
+        '  multicast_interfaces: []',
+        `  extra_peers: [${meshPeer}]`,
+      ]
+    : [];
   return [
+    ...mesh,
     "# The local proxy's two WAN links (the ingress nodes relay to both), one entry per",
     '# address family: each is a relay server and a health-checked path of its own, so a',
     "# family that fails alone (an ISP's IPv6 outage) fails over alone.",
@@ -130,7 +143,7 @@ export function renderStackInventory(t: StackTopology, options: StackInventoryOp
   return {
     'hosts.yml': hostsYml(t, options.privateKeyFile),
     'group_vars/all.yml': allYml(t, options.tsigKeyName ?? LAB_TSIG_KEY_NAME),
-    'group_vars/local_proxy.yml': localProxyYml(t),
+    'group_vars/local_proxy.yml': localProxyYml(t, options.meshPeer),
     'group_vars/ingress.yml': ingressYml(),
   };
 }

@@ -7,6 +7,8 @@ import { readState, resolveStateDir } from '../pki/store.js';
 import type { Lab, LabHost } from './lab.js';
 import { createLab } from './lab.js';
 import type { DebianRelease } from './image.js';
+import type { MeshUsers } from './mesh-users.js';
+import { meshPeerUri, startMeshUsers } from './mesh-users.js';
 import { LAB_TSIG_KEY_NAME, renderStackInventory } from './stack-inventory.js';
 import type { LabTsigKey } from './stack-services.js';
 import { setupDemo, setupDns, setupPebble } from './stack-services.js';
@@ -23,6 +25,8 @@ export interface StackLab {
   /** Where `ingress up` keeps the CA for this inventory (the lab made it, pebble's certificate too). */
   stateDir: string;
   tsig: LabTsigKey;
+  /** `meshpeer` and `meshclient`, with the `meshUsers` option only. */
+  mesh?: MeshUsers;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,8 @@ export interface StartStackLabOptions {
   runId?: string;
   /** Debian release of the nodes `ingress up` manages (default: INGRESS_LAB_DEBIAN, else 13). */
   debian?: DebianRelease;
+  /** Also a public Yggdrasil peer and a mesh user's machine (src/lab/mesh-users.ts); off by default. */
+  meshUsers?: boolean;
 }
 
 async function writeInventory(dir: string, files: Record<string, string>): Promise<void> {
@@ -97,13 +103,17 @@ export async function startStackLab(options: StartStackLabOptions = {}): Promise
   });
   try {
     const topology = await createNetworks(lab, options.base ?? 240);
-    const hosts = await startHosts(lab, topology);
+    const [hosts, mesh] = await Promise.all([
+      startHosts(lab, topology),
+      options.meshUsers ? startMeshUsers(lab, topology) : undefined,
+    ]);
     const inventoryDir = join(lab.workDir, 'inventory');
     await writeInventory(
       inventoryDir,
       renderStackInventory(topology, {
         privateKeyFile: lab.keyPair.privateKeyFile,
         tsigKeyName: LAB_TSIG_KEY_NAME,
+        ...(mesh ? { meshPeer: meshPeerUri(topology) } : {}),
       }),
     );
     const stateDir = resolveStateDir({ inventoryPath: inventoryDir });
@@ -113,7 +123,16 @@ export async function startStackLab(options: StartStackLabOptions = {}): Promise
     const fleet = await prepareFleetDns(stack.nodes, stack.varsOf, stateDir);
     const tsig = await setupDns(hosts.dns, topology, LAB_TSIG_KEY_NAME, fleet);
     await Promise.all([setupPebble(hosts.pebble, topology, stateDir), setupDemo(hosts.demo, topology)]);
-    return { lab, topology, hosts, inventoryDir, stateDir, tsig, close: () => lab.close() };
+    return {
+      lab,
+      topology,
+      hosts,
+      inventoryDir,
+      stateDir,
+      tsig,
+      ...(mesh ? { mesh } : {}),
+      close: () => lab.close(),
+    };
   } catch (err) {
     await lab.close();
     throw err;

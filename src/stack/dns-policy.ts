@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { KeyGrant, NodeKeys } from '../dns/node-keys.js';
 import { ensureNodeKeys, keyStatement, nodeKeyDir, updatePolicyRules } from '../dns/node-keys.js';
+import { IngressError } from '../errors.js';
 import { writeFileAtomic } from '../pki/fs-atomic.js';
 import type { StackNode } from './model.js';
 
@@ -28,16 +29,46 @@ export function meshName(proxy: string, vars: Vars, zone: string): string {
   return typeof name === 'string' ? name : `${proxy}.mesh.${zone}`;
 }
 
+function services(vars: Vars): Vars[] {
+  const list = Array.isArray(vars['ingress_services']) ? vars['ingress_services'] : [];
+  return list.map(obj).filter((s): s is Vars => s !== undefined && typeof s['domain'] === 'string');
+}
+
 function serviceDomains(vars: Vars): string[] {
-  const services = Array.isArray(vars['ingress_services']) ? vars['ingress_services'] : [];
-  return services.map((s) => obj(s)?.['domain']).filter((d): d is string => typeof d === 'string');
+  return services(vars).map((s) => s['domain'] as string);
+}
+
+/**
+ * The name mesh users reach a service under: `mesh_name`, default `mesh.<domain>`. A name
+ * of its own, because an AAAA on the public name would send clearnet users to an address
+ * only the mesh can reach.
+ */
+export function serviceMeshName(service: Vars): string {
+  const name = service['mesh_name'];
+  return typeof name === 'string' ? name : `mesh.${String(service['domain'])}`;
+}
+
+/** Every service's mesh name; one that is also a public service name is refused. */
+export function serviceMeshNames(vars: Vars): string[] {
+  const publicNames = new Set(serviceDomains(vars).map((d) => d.toLowerCase()));
+  return services(vars).map((service, index) => {
+    const name = serviceMeshName(service);
+    if (publicNames.has(name.toLowerCase()))
+      throw new IngressError(
+        'E_CONFIG',
+        `ingress_services[${index}].mesh_name ${name} is a public service name: clearnet users would be sent to the mesh address`,
+        { location: { file: '<inventory>', field: `ingress_services[${index}].mesh_name` } },
+      );
+    return name;
+  });
 }
 
 /**
  * What each daemon writes, and so all its key may touch: an ingress node keeps the
  * public service names (its peers' addresses included, as quorum removes a dead one);
- * the local proxy keeps its mesh name. The names that feed the home firewall and every
- * other name of the zone are granted to no node.
+ * the local proxy keeps its own mesh name and the services' mesh names, and certbot
+ * there answers DNS-01 for the mesh names' certificates. The names that feed the home
+ * firewall and every other name of the zone are granted to no node.
  */
 export function fleetGrants(
   nodes: readonly StackNode[],
@@ -46,8 +77,13 @@ export function fleetGrants(
 ): KeyGrant[] {
   return nodes.map((node) => {
     const vars = varsOf(node.name);
-    const names = node.role === 'ingress' ? serviceDomains(vars) : [meshName(node.name, vars, zone)];
-    return { node: node.name, names };
+    if (node.role === 'ingress') return { node: node.name, names: serviceDomains(vars) };
+    const mesh = serviceMeshNames(vars);
+    return {
+      node: node.name,
+      names: [meshName(node.name, vars, zone), ...mesh],
+      txtNames: mesh.map((name) => `_acme-challenge.${name}`),
+    };
   });
 }
 

@@ -74,6 +74,8 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       email: req({ kind: 'email' }),
       ca_bundle: opt(path),
       http_port: opt(port),
+      // How long certbot waits after writing a DNS-01 TXT record (the mesh names' certificates).
+      dns_propagation_s: opt({ kind: 'int', min: 0, max: 3600 }),
     }),
   ),
   ingress_pki: opt(
@@ -141,6 +143,8 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       domain: req(domain),
       backend: req({ kind: 'hostport' }),
       health_path: opt({ kind: 'url-path' }),
+      // The name mesh users reach it under (default mesh.<domain>): AAAA = the local proxy's Yggdrasil address.
+      mesh_name: opt(domain),
     }),
   }),
   // How many ingress nodes `ingress up` reconfigures at once (default "25%", at least one).

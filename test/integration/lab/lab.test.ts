@@ -100,7 +100,7 @@ describe('ingress lab, driven by the README', () => {
   it('finds the running lab on a second `lab up`', async () => {
     const second = await shell.run(readmeLine('ingress lab up'));
     expect(second.stdout).toContain(`lab ${runId} found`);
-    expect(await labResources()).toEqual({ containers: 7, networks: 6 });
+    expect(await labResources()).toEqual({ containers: 9, networks: 6 });
     expect(second.code, second.stderr).toBe(0);
   }, 900_000);
 
@@ -135,7 +135,7 @@ describe('ingress lab, driven by the README', () => {
   it('`lab down` removes every container and network it made, and its folder', async () => {
     const down = await shell.run(readmeLine('ingress lab down'));
     expect(down.code, down.stderr).toBe(0);
-    expect(down.stdout).toContain(`removed lab ${runId}: 7 containers, 6 networks`);
+    expect(down.stdout).toContain(`removed lab ${runId}: 9 containers, 6 networks`);
     expect(await labResources()).toEqual({ containers: 0, networks: 0 });
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   }, 60_000);

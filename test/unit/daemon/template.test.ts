@@ -80,6 +80,15 @@ describe('daemon.yml.j2: the daemons watch each other over the mesh', () => {
     expect(config.listen.hosts).toEqual(['127.0.0.1', '202:3333::1']);
   });
 
+  it("publishes the local proxy's own mesh name and every service's mesh name at its Yggdrasil address", () => {
+    const services = [{ domain: 'www.lab.test' }, { domain: 'api.lab.test', mesh_name: 'api.ygg.lab.test' }];
+    const config = parseDaemonConfig(render('home', { ig_services: services }), 'daemon.yml');
+    expect(config.dns.names).toEqual(['home.mesh.lab.test', 'mesh.www.lab.test', 'api.ygg.lab.test']);
+    expect(config.dns.addresses).toEqual(['202:3333::1']);
+    // The public names stay with the ingress nodes.
+    expect(parseDaemonConfig(render('ingress-1'), 'daemon.yml').dns.names).toEqual(['www.lab.test']);
+  });
+
   it('keeps `listen.host` the single loopback address that existing tools read', () => {
     expect(render('ingress-2')).toMatch(/^listen:\n {2}host: 127\.0\.0\.1\n/m);
   });

@@ -69,6 +69,30 @@ describe('update-policy rules', () => {
     ]);
   });
 
+  it('grants TXT only on the TXT names given, and A/AAAA only on the others', () => {
+    const rules = updatePolicyRules(
+      [
+        {
+          node: 'proxy',
+          names: ['proxy.mesh.example.net', 'mesh.app.example.net'],
+          txtNames: ['_acme-challenge.mesh.app.example.net'],
+        },
+      ],
+      'ingress-update',
+    );
+    expect(rules).toEqual([
+      'grant proxy.ingress-update name proxy.mesh.example.net. A AAAA;',
+      'grant proxy.ingress-update name mesh.app.example.net. A AAAA;',
+      'grant proxy.ingress-update name _acme-challenge.mesh.app.example.net. TXT;',
+    ]);
+  });
+
+  it('refuses a TXT name that would add a statement to named.conf', () => {
+    expect(() =>
+      updatePolicyRules([{ node: 'a', names: [], txtNames: ['_acme-challenge.x.net. ANY;'] }], 'k'),
+    ).toThrow(/not a plain DNS name/);
+  });
+
   it('refuses a name that would add a statement to named.conf', () => {
     expect(() =>
       updatePolicyRules([{ node: 'a', names: ['x.net. ANY; grant evil zonesub ANY'] }], 'k'),

@@ -63,5 +63,8 @@ describe('commands to paste', () => {
     );
     expect(lines.some((l) => l.includes('--resolve app.ingress.test:443:10.238.1.12'))).toBe(true);
     expect(lines).toContain('ingress lab fail wan1');
+    expect(lines).toContain(
+      'ingress lab exec meshclient -- curl -sS --max-time 10 --cacert /etc/ingress-lab/pebble-root.pem https://mesh.app.ingress.test/',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { meshPeerUri } from '../../../src/lab/mesh-users.js';
 import { renderStackInventory } from '../../../src/lab/stack-inventory.js';
 import { address6Of, addressOf, stackTopology } from '../../../src/lab/topology.js';
 import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
@@ -35,5 +36,18 @@ describe('the lab topology and its inventory', () => {
       else expect(() => validateHostsText(file, text)).not.toThrow();
     }
     expect(files['hosts.yml']).toContain('ansible_ssh_private_key_file: /tmp/key');
+  });
+
+  it("lists the public mesh peer among the local proxy's Yggdrasil peers only when mesh users are on", () => {
+    const t = stackTopology(233);
+    const plain = renderStackInventory(t);
+    expect(Object.values(plain).join('\n')).not.toContain('extra_peers');
+    const files = renderStackInventory(t, { meshPeer: meshPeerUri(t) });
+    const proxy = files['group_vars/local_proxy.yml'] ?? '';
+    expect(proxy).toContain('  extra_peers: [tls://10.233.4.60:7443]');
+    expect(() => validateGroupVarsText('group_vars/local_proxy.yml', proxy)).not.toThrow();
+    // The ingress nodes keep peering with the local proxy only.
+    expect(files['group_vars/all.yml']).not.toContain('extra_peers');
+    expect(files['group_vars/ingress.yml']).not.toContain('extra_peers');
   });
 });
