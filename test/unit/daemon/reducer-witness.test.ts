@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus } from '../../../src/metrics/status.js';
+import { buildStatus } from '../../../src/daemon/status.js';
 import type { DaemonEvent } from '../../../src/daemon/types.js';
 import { loadConfig, ofKind, Scenario } from './harness.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus, parsePeerStatus } from '../../../src/metrics/status.js';
+import { buildStatus } from '../../../src/daemon/status.js';
+import { parsePeerStatus } from '../../../src/metrics/status.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startStatusServer, statusHandler } from '../../../src/daemon/http.js';
