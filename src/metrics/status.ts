@@ -3,6 +3,9 @@
  * daemons' votes. The daemon builds it from its state in daemon/status.ts.
  */
 
+/** Where a daemon serves /status and /metrics unless its config says otherwise. */
+export const DEFAULT_STATUS_PORT = 9105;
+
 export interface PathStatus {
   name: string;
   kind: 'wan' | 'mesh';
@@ -50,6 +53,13 @@ export interface DaemonStatus {
   records: Record<string, string[]>;
   certificates: { path: string; notAfter: string; daysLeft: number }[];
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
+}
+
+/** Reads a /status answer for display; fields an older daemon does not send get empty values. */
+export function parseDaemonStatus(text: string): DaemonStatus {
+  const doc = JSON.parse(text) as Partial<DaemonStatus>;
+  if (typeof doc.node !== 'string' || !Array.isArray(doc.paths)) throw new Error('not a daemon status');
+  return { certificates: [], records: {}, allowSet: null, ...doc } as DaemonStatus;
 }
 
 export interface PeerReportFields {

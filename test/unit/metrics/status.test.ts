@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatus } from '../../../src/daemon/status.js';
-import { parsePeerStatus } from '../../../src/metrics/status.js';
+import { parseDaemonStatus, parsePeerStatus } from '../../../src/metrics/status.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startStatusServer, statusHandler } from '../../../src/daemon/http.js';
@@ -45,6 +45,17 @@ describe('status snapshot', () => {
     expect(parsePeerStatus(wire())).toEqual({ serving: false, deadPeers: ['ingress-3'], allowSet: null });
     expect(parsePeerStatus({ serving: 'yes', deadPeers: [] })).toBeNull();
     expect(parsePeerStatus(null)).toBeNull();
+  });
+
+  it('reads a whole /status answer for display, and refuses what is not one', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    const built = buildStatus(s.state, s.nowMs);
+    expect(parseDaemonStatus(JSON.stringify(built))).toEqual(built);
+    // An older daemon without certificates, records or an allow-set still shows.
+    const { certificates: _c, records: _r, allowSet: _a, ...older } = built;
+    expect(parseDaemonStatus(JSON.stringify(older))).toEqual(built);
+    expect(() => parseDaemonStatus('{"node":"x"}')).toThrow('not a daemon status');
+    expect(() => parseDaemonStatus('<html>')).toThrow(SyntaxError);
   });
 
   it('serves /status and /metrics on loopback and refuses a public address', async () => {
