@@ -8,6 +8,7 @@ import { createLab, type Lab, type LabHost } from '../src/lab/lab.js';
 import { figure, type Figure } from './lib/results.js';
 import { REPO_ROOT } from './lib/prereq.js';
 import { mustSucceed, timedRun } from './lib/timed.js';
+import { sleep } from '../src/time/sleep.js';
 
 export const SIZES = [1, 10, 30] as const;
 const PLAYBOOK = fileURLToPath(new URL('test/fixtures/integration/converge/site.yml', REPO_ROOT));
@@ -31,7 +32,7 @@ async function withRetry(work: () => Promise<void>, attempts = 3): Promise<void>
       return await work();
     } catch (err) {
       if (i >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 2_000 * i));
+      await sleep(2_000 * i);
     }
   }
 }

@@ -11,6 +11,7 @@ import type { LabState } from './lab-state.js';
 import { labPaths, readLabState } from './lab-state.js';
 import type { StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, stackTopology } from './topology.js';
+import { sleep } from '../time/sleep.js';
 
 export interface LabContext {
   dir: string;
@@ -103,8 +104,6 @@ export async function observe(ctx: LabContext): Promise<Observation> {
   );
   return { snapshot, fleet, noDaemon };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until every path is up (true) or the time is over (false); the last observation either way. */
 export async function waitHealthy(

@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['stack', 'lab'],
   ['runner', 'daemon', 'pki'],
   ['modules', 'facts', 'dns', 'firewall', 'haproxy', 'metrics'],
-  ['transport', 'template', 'inventory', 'yaml', 'fs', 'text'],
+  ['transport', 'template', 'inventory', 'yaml', 'fs', 'text', 'time'],
   ['.'],
 ];
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { startStatusServer, statusHandler } from '../../../src/daemon/http.js';
 import { createDaemonMetrics } from '../../../src/metrics/registry.js';
 import { loadConfig, Scenario } from '../daemon/harness.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 describe('status snapshot', () => {
   it('shows each path with its state, reason and recent timeline', () => {
@@ -125,7 +126,7 @@ describe('status snapshot', () => {
       for (const { host, port } of bound) {
         expect(await (await fetch(`http://${host}:${port}/status`)).json()).toEqual({ node: 'x' });
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       // No Yggdrasil interface here: the address never comes up, and the daemon keeps serving loopback.
       expect(errors.length).toBeGreaterThan(1);
       expect(new Set(errors)).toEqual(new Set(['200:dead::1']));
@@ -133,7 +134,7 @@ describe('status snapshot', () => {
       await server.close();
     }
     const after = errors.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     expect(errors.length).toBe(after);
   });
 

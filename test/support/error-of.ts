@@ -1,0 +1,12 @@
+import { IngressError } from '../../src/errors.js';
+
+/** The IngressError `run` throws; any other error is rethrown, and no error at all fails. */
+export function errorOf(run: () => unknown): IngressError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof IngressError) return err;
+    throw err;
+  }
+  throw new Error('expected an IngressError');
+}
