@@ -10,3 +10,14 @@ export function errorOf(run: () => unknown): IngressError {
   }
   throw new Error('expected an IngressError');
 }
+
+/** The IngressError `run` rejects with, as errorOf. */
+export async function rejectionOf(run: () => Promise<unknown>): Promise<IngressError> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof IngressError) return err;
+    throw err;
+  }
+  throw new Error('expected an IngressError');
+}
