@@ -2,7 +2,7 @@
 // ingress-1 and start it again, in one cycle per run. The same cycle runs on the stack as
 // `ingress up` sets it up, and on a baseline: HAProxy's default check timings, no redispatch,
 // no health daemon (so nothing takes a dead node out of DNS).
-import { summarizeLoad, type LoadSample } from '../src/lab/load.js';
+import { summarizeLoad, type LoadRun, type LoadSample } from '../src/lab/load.js';
 import type { StackLab } from '../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../src/lab/topology.js';
 import {
@@ -88,45 +88,37 @@ export function measure(
   return { recoveryMs: recovery, failed: failures.length, total: inside.length, reasons };
 }
 
+/** The three WAN steps, each held `holdMs` once it settles; returns when each began. */
+async function wanSteps(stack: StackLab, holdMs: number): Promise<number[]> {
+  const at: number[] = [];
+  at.push(Date.now());
+  await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan1');
+  await settle('wan1 DOWN', 30_000, everyRelay(stack, { wan1: /^DOWN/ }));
+  await sleep(holdMs);
+  at.push(Date.now());
+  await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
+  await settle('both WANs DOWN', 30_000, everyRelay(stack, { wan1: /^DOWN/, wan2: /^DOWN/ }));
+  await sleep(holdMs);
+  at.push(Date.now());
+  await reconnect(stack, 'wan1');
+  await reconnect(stack, 'wan2');
+  await settle('both WANs UP', 40_000, everyRelay(stack, { wan1: /^UP/, wan2: /^UP/ }));
+  await sleep(holdMs);
+  return at;
+}
+
 /**
- * One cycle of the four steps under load, with `holdMs` of steady traffic after each settles.
- * With DNS, ingress-1 stays down until its record has left; without, for `downMs` (give it
- * the DNS variant's time, so both lose a node for as long).
+ * Stops ingress-1 until its record has left DNS (or for `downMs`), starts it, and waits for
+ * requests through it and its record; a failure on the way starts it again.
  */
-export async function failoverCycle(
-  stack: StackLab,
-  name: string,
-  withDns: boolean,
-  downMs = 20_000,
-): Promise<Cycle> {
-  const holdMs = 4_000;
+async function stopNodeStep(stack: StackLab, load: LoadRun, withDns: boolean, downMs: number) {
   const ip = addressOf(stack.topology, 'ingress-1', 'public');
   const domain = stack.topology.serviceDomain;
   const inDns = (want: boolean) => async () =>
     (await digA(stack, domain)).includes(ip) === want ? true : undefined;
-  const ttlS = await digTtlS(stack, domain);
-  const load = await clientLoad(stack, 240_000);
-  const startMs = Date.now();
-  const at: number[] = [];
-  let stopped = false;
+  const node = stack.hosts['ingress-1'];
+  let stopped = true;
   try {
-    await sleep(3_000);
-    at.push(Date.now());
-    await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan1');
-    await settle('wan1 DOWN', 30_000, everyRelay(stack, { wan1: /^DOWN/ }));
-    await sleep(holdMs);
-    at.push(Date.now());
-    await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
-    await settle('both WANs DOWN', 30_000, everyRelay(stack, { wan1: /^DOWN/, wan2: /^DOWN/ }));
-    await sleep(holdMs);
-    at.push(Date.now());
-    await reconnect(stack, 'wan1');
-    await reconnect(stack, 'wan2');
-    await settle('both WANs UP', 40_000, everyRelay(stack, { wan1: /^UP/, wan2: /^UP/ }));
-    await sleep(holdMs);
-    at.push(Date.now());
-    const node = stack.hosts['ingress-1'];
-    stopped = true;
     await node.stop();
     const outAt = withDns ? await settle(`${ip} out of DNS`, 45_000, inDns(false)) : null;
     if (!withDns) await sleep(downMs);
@@ -139,6 +131,31 @@ export async function failoverCycle(
         : undefined,
     );
     const backAt = withDns ? await settle(`${ip} back in DNS`, 60_000, inDns(true)) : null;
+    return { outAt, startAt, backAt };
+  } finally {
+    if (stopped) await node.start();
+  }
+}
+
+/**
+ * One cycle of the four steps under load, with `holdMs` of steady traffic after each settles.
+ * With DNS, ingress-1 stays down until its record has left; without, for `downMs` (give it
+ * the DNS variant's time, so both lose a node for as long).
+ */
+export async function failoverCycle(
+  stack: StackLab,
+  name: string,
+  withDns: boolean,
+  downMs = 20_000,
+): Promise<Cycle> {
+  const ttlS = await digTtlS(stack, stack.topology.serviceDomain);
+  const load = await clientLoad(stack, 240_000);
+  const startMs = Date.now();
+  try {
+    await sleep(3_000);
+    const at = await wanSteps(stack, 4_000);
+    at.push(Date.now());
+    const { outAt, startAt, backAt } = await stopNodeStep(stack, load, withDns, downMs);
     await sleep(2_000);
     await load.stop();
     const samples = await load.samples();
@@ -167,7 +184,6 @@ export async function failoverCycle(
     };
   } finally {
     await load.stop();
-    if (stopped) await stack.hosts['ingress-1'].start();
     await reconnect(stack, 'wan1');
     await reconnect(stack, 'wan2');
   }

@@ -3,6 +3,7 @@
 // memory, and HAProxy's worker (its own checks probe the same three paths) for CPU.
 import type { LabHost } from '../src/lab/lab.js';
 import { figure, type Figure } from './lib/results.js';
+import { sleep } from '../src/time/sleep.js';
 
 /** Prints "second pid rss_kb utime_ticks stime_ticks" for each pid every second, then the tick rate. */
 const sampler = (pids: number[], seconds: number): string =>
@@ -60,7 +61,7 @@ export async function benchFootprint(node: LabHost, seconds: number): Promise<Fi
     `systemd-run --unit=bench-idle-node --collect /usr/bin/node -e 'setInterval(() => {}, 1000)'`,
   );
   try {
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     const idle = Number(await mustOut(node, 'systemctl show -p MainPID --value bench-idle-node'));
     const haproxy = Number(
       (await mustOut(node, 'pgrep -P "$(systemctl show -p MainPID --value haproxy)" haproxy')).split('\n')[0],

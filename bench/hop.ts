@@ -6,6 +6,7 @@ import type { StackLab } from '../src/lab/stack-lab.js';
 import { addressOf } from '../src/lab/topology.js';
 import { figure, type Figure } from './lib/results.js';
 import { percentile } from './lib/stats.js';
+import { sleep } from '../src/time/sleep.js';
 
 // Free on both sides (the local proxy runs the renewal signer on 9443).
 const PLAIN_PORT = 9543;
@@ -56,7 +57,7 @@ async function startPlainRelays(stack: StackLab): Promise<void> {
     );
     if (r.rc !== 0) throw new Error(`${host}: plain relay: ${r.stderr.trim()}`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await sleep(1_000);
 }
 
 async function stopPlainRelays(stack: StackLab): Promise<void> {

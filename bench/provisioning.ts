@@ -8,6 +8,7 @@ import { createLab, type Lab, type LabHost } from '../src/lab/lab.js';
 import { figure, type Figure } from './lib/results.js';
 import { REPO_ROOT } from './lib/prereq.js';
 import { mustSucceed, timedRun } from './lib/timed.js';
+import { sleep } from '../src/time/sleep.js';
 
 export const SIZES = [1, 10, 30] as const;
 const PLAYBOOK = fileURLToPath(new URL('test/fixtures/integration/converge/site.yml', REPO_ROOT));
@@ -31,7 +32,7 @@ async function withRetry(work: () => Promise<void>, attempts = 3): Promise<void>
       return await work();
     } catch (err) {
       if (i >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 2_000 * i));
+      await sleep(2_000 * i);
     }
   }
 }
@@ -78,6 +79,67 @@ function runTool(tool: Tool, lab: Lab, inv: string, forks: number) {
   ]);
 }
 
+/** Bare hosts with python3-apt (ansible's apt module needs it; installing it is not part of a run). */
+async function startHosts(lab: Lab, count: number): Promise<LabHost[]> {
+  const hosts: LabHost[] = [];
+  // A few at a time: thirty systemd boots at once starve the machine's two cores.
+  for (let i = 0; i < count; i += 6)
+    hosts.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(6, count - i) }, (_, j) =>
+          lab.startHost({ name: `web${i + j + 1}`, networks: [{ name: 'net' }] }),
+        ),
+      )),
+    );
+  // A few hosts at a time, retried: thirty apt runs at once overrun the package cache.
+  for (let i = 0; i < hosts.length; i += 6)
+    await Promise.all(hosts.slice(i, i + 6).map((h) => withRetry(() => must(h, 'python3-apt', PYTHON3_APT))));
+  return hosts;
+}
+
+type Times = Record<Tool, { first: number[]; noop: number[] }>;
+
+/** `runs` rounds on `group`, the tools' order alternating, each from freshly reset hosts. */
+async function timeSize(
+  lab: Lab,
+  group: LabHost[],
+  runs: number,
+  log: (line: string) => void,
+): Promise<Times> {
+  const size = group.length;
+  const inv = await inventory(lab, group);
+  const times: Times = { ingress: { first: [], noop: [] }, ansible: { first: [], noop: [] } };
+  for (let r = 0; r < runs; r++) {
+    const order: Tool[] = r % 2 === 0 ? ['ingress', 'ansible'] : ['ansible', 'ingress'];
+    for (const tool of order) {
+      await Promise.all(group.map((h) => withRetry(() => must(h, 'reset', RESET))));
+      const first = mustSucceed(`${tool} first run on ${size}`, await runTool(tool, lab, inv, size));
+      const noop = mustSucceed(`${tool} no-op run on ${size}`, await runTool(tool, lab, inv, size));
+      times[tool].first.push(first.ms / 1000);
+      times[tool].noop.push(noop.ms / 1000);
+      log(
+        `provisioning: ${tool} on ${size}: first ${(first.ms / 1000).toFixed(1)} s, no-op ${(noop.ms / 1000).toFixed(1)} s`,
+      );
+    }
+  }
+  return times;
+}
+
+function sizeFigures(size: number, times: Times): Figure[] {
+  return (['first', 'noop'] as const).map((kind) =>
+    figure(
+      {
+        section: 'provisioning',
+        name: `ingress play, ${kind === 'first' ? 'first' : 'no-op'} run, ${size} host${size > 1 ? 's' : ''}`,
+        unit: 's',
+        better: 'lower',
+      },
+      times.ingress[kind],
+      { name: 'ansible-playbook', values: times.ansible[kind] },
+    ),
+  );
+}
+
 /** Reports each size's figures as soon as they are measured. */
 export async function benchProvisioning(
   runs: number,
@@ -90,58 +152,9 @@ export async function benchProvisioning(
     await lab.createNetwork('net');
     const max = Math.max(...sizes);
     log(`provisioning: starting ${max} bare containers`);
-    const hosts: LabHost[] = [];
-    // A few at a time: thirty systemd boots at once starve the machine's two cores.
-    for (let i = 0; i < max; i += 6)
-      hosts.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(6, max - i) }, (_, j) =>
-            lab.startHost({ name: `web${i + j + 1}`, networks: [{ name: 'net' }] }),
-          ),
-        )),
-      );
-    // ansible's apt module needs python3-apt on the host; installing it is not part of a run.
-    // A few hosts at a time, retried: thirty apt runs at once overrun the package cache.
-    for (let i = 0; i < hosts.length; i += 6)
-      await Promise.all(
-        hosts.slice(i, i + 6).map((h) => withRetry(() => must(h, 'python3-apt', PYTHON3_APT))),
-      );
-    for (const size of sizes) {
-      const figures: Figure[] = [];
-      const group = hosts.slice(0, size);
-      const inv = await inventory(lab, group);
-      const times: Record<Tool, { first: number[]; noop: number[] }> = {
-        ingress: { first: [], noop: [] },
-        ansible: { first: [], noop: [] },
-      };
-      for (let r = 0; r < runs; r++) {
-        const order: Tool[] = r % 2 === 0 ? ['ingress', 'ansible'] : ['ansible', 'ingress'];
-        for (const tool of order) {
-          await Promise.all(group.map((h) => withRetry(() => must(h, 'reset', RESET))));
-          const first = mustSucceed(`${tool} first run on ${size}`, await runTool(tool, lab, inv, size));
-          const noop = mustSucceed(`${tool} no-op run on ${size}`, await runTool(tool, lab, inv, size));
-          times[tool].first.push(first.ms / 1000);
-          times[tool].noop.push(noop.ms / 1000);
-          log(
-            `provisioning: ${tool} on ${size}: first ${(first.ms / 1000).toFixed(1)} s, no-op ${(noop.ms / 1000).toFixed(1)} s`,
-          );
-        }
-      }
-      for (const kind of ['first', 'noop'] as const)
-        figures.push(
-          figure(
-            {
-              section: 'provisioning',
-              name: `ingress play, ${kind === 'first' ? 'first' : 'no-op'} run, ${size} host${size > 1 ? 's' : ''}`,
-              unit: 's',
-              better: 'lower',
-            },
-            times.ingress[kind],
-            { name: 'ansible-playbook', values: times.ansible[kind] },
-          ),
-        );
-      await report(figures);
-    }
+    const hosts = await startHosts(lab, max);
+    for (const size of sizes)
+      await report(sizeFigures(size, await timeSize(lab, hosts.slice(0, size), runs, log)));
   } finally {
     await lab.close();
   }

@@ -50,42 +50,29 @@ async function writeResults(results: BenchResults): Promise<void> {
     );
 }
 
-async function main(): Promise<number> {
-  const args = parseBenchArgs(process.argv.slice(2));
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const started = Date.now();
-  const missing = await missingPrerequisites(args.sections);
-  const skipped = [...missing].map(([section, what]) => ({ section, why: `missing ${what.join('; ')}` }));
-  for (const s of skipped) log(`${s.section} skipped: ${s.why}`);
-  const run = args.sections.filter((s) => !missing.has(s));
-  const results: BenchResults = {
-    startedAt: new Date(started).toISOString(),
-    durationS: 0,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      kernel: release(),
-      node: process.version,
-      note: process.env.BENCH_MACHINE_NOTE ?? '',
-    },
-    runs: args.runs,
-    sections: args.sections,
-    figures: [],
-    skipped,
-    timeline: [],
+function machine(): BenchResults['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+    note: process.env.BENCH_MACHINE_NOTE ?? '',
   };
-  // Written again as each part ends, so a bench cut short still leaves what it measured.
-  const save = async (): Promise<void> => {
-    results.durationS = Math.round((Date.now() - started) / 1000);
-    await writeResults(results);
-  };
+}
+
+/**
+ * The two labs are independent; side by side they fit the time budget, and each ratio still
+ * compares figures taken at the same time on the same machine. A part that fails says so at
+ * once; the other goes on. Resolves to the number of parts that failed.
+ */
+async function runLabs(
+  run: Section[],
+  args: ReturnType<typeof parseBenchArgs>,
+  results: BenchResults,
+  save: () => Promise<void>,
+): Promise<number> {
   const parts: Promise<void>[] = [];
-  // The two labs are independent; side by side they fit the time budget, and each ratio still
-  // compares figures taken at the same time on the same machine.
   if (run.includes('provisioning'))
     parts.push(
       benchProvisioning(args.runs, log, async (figures) => {
@@ -101,7 +88,6 @@ async function main(): Promise<number> {
         await save();
       }),
     );
-  // A part that fails says so at once; the other goes on.
   const settled = await Promise.allSettled(
     parts.map((p) =>
       p.catch((err: unknown) => {
@@ -110,12 +96,41 @@ async function main(): Promise<number> {
       }),
     ),
   );
-  const failures = settled.filter((p) => p.status === 'rejected');
+  return settled.filter((p) => p.status === 'rejected').length;
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const started = Date.now();
+  const missing = await missingPrerequisites(args.sections);
+  const skipped = [...missing].map(([section, what]) => ({ section, why: `missing ${what.join('; ')}` }));
+  for (const s of skipped) log(`${s.section} skipped: ${s.why}`);
+  const run = args.sections.filter((s) => !missing.has(s));
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationS: 0,
+    machine: machine(),
+    runs: args.runs,
+    sections: args.sections,
+    figures: [],
+    skipped,
+    timeline: [],
+  };
+  // Written again as each part ends, so a bench cut short still leaves what it measured.
+  const save = async (): Promise<void> => {
+    results.durationS = Math.round((Date.now() - started) / 1000);
+    await writeResults(results);
+  };
+  const failures = await runLabs(run, args, results, save);
   if (run.includes('handshake')) await runHandshake();
   await save();
   process.stdout.write(renderMarkdown(results));
   log(`done in ${(results.durationS / 60).toFixed(1)} min; bench/results/latest.md`);
-  return failures.length > 0 ? 1 : 0;
+  return failures > 0 ? 1 : 0;
 }
 
 main().then(

@@ -113,77 +113,102 @@ function dnsFigures(ours: Cycle[]): Figure[] {
   ];
 }
 
+type Report = (figures: Figure[], timeline?: TimelineVariant[]) => Promise<void>;
+type Log = (line: string) => void;
+
+/** The first `ingress up` on bare nodes, then the client trusts pebble's root and the lab is ready. */
+async function firstUp(stack: StackLab, log: Log): Promise<number> {
+  log('stack: first ingress up on bare nodes');
+  const first = mustSucceed('first ingress up', await up(stack));
+  log(`stack: first ingress up ${(first.ms / 1000).toFixed(1)} s`);
+  const root = await must(
+    stack,
+    'pebble',
+    `curl -fsS --cacert /etc/pebble/ca.pem https://${stack.topology.addresses.pebble.public}:15000/roots/0`,
+  );
+  await putFile(stack.hosts.client, '/tmp/pebble-root.pem', `${root}\n`);
+  await ready(stack);
+  return first.ms / 1000;
+}
+
+async function provisioningFigures(
+  stack: StackLab,
+  firstS: number,
+  runs: number,
+  log: Log,
+): Promise<Figure[]> {
+  const noop: number[] = [];
+  for (let r = 0; r < runs; r++) noop.push(mustSucceed('no-op ingress up', await up(stack)).ms / 1000);
+  log(`stack: no-op ingress up ${noop.map((s) => s.toFixed(1)).join(', ')} s`);
+  const section = 'provisioning';
+  return [
+    figure(
+      {
+        section,
+        name: 'ingress up on the lab (2 ingress nodes, 1 local proxy), first run',
+        unit: 's',
+        better: 'lower',
+        note: 'one run: a first run needs bare nodes',
+      },
+      [firstS],
+    ),
+    figure({ section, name: 'ingress up on the lab, no-op run', unit: 's', better: 'lower' }, noop, {
+      name: 'its first run',
+      values: [firstS],
+    }),
+  ];
+}
+
+/** Failover cycles as set up, then (for the failover section) on the baseline configuration. */
+async function failoverSections(
+  stack: StackLab,
+  sections: readonly Section[],
+  runs: number,
+  log: Log,
+  report: Report,
+): Promise<void> {
+  const ours: Cycle[] = [];
+  for (let r = 0; r < runs; r++) {
+    ours.push(await failoverCycle(stack, 'ingress (as set up)', true));
+    log(`failover: ours, run ${r + 1} done`);
+    await ready(stack);
+  }
+  if (sections.includes('dns')) await report(dnsFigures(ours));
+  if (!sections.includes('failover')) return;
+  log('failover: switching the lab to the baseline');
+  await toBaseline(stack);
+  const base: Cycle[] = [];
+  for (let r = 0; r < runs; r++) {
+    const downMs = median(ours.map((c) => c.downMs));
+    base.push(await failoverCycle(stack, 'HAProxy defaults, no redispatch', false, downMs));
+    log(`failover: baseline, run ${r + 1} done`);
+    await ready(stack);
+  }
+  await report(failoverFigures(ours, base), [
+    (ours.at(-1) as Cycle).timeline,
+    (base.at(-1) as Cycle).timeline,
+  ]);
+}
+
 /** Reports each section's figures as soon as they are measured. */
 export async function benchStack(
   sections: readonly Section[],
   opts: { runs: number; footprintS: number; base?: number },
-  log: (line: string) => void,
-  report: (figures: Figure[], timeline?: TimelineVariant[]) => Promise<void>,
+  log: Log,
+  report: Report,
 ): Promise<void> {
   const stack = await startStackLab({ base: opts.base ?? 229 });
   try {
-    log('stack: first ingress up on bare nodes');
-    const first = mustSucceed('first ingress up', await up(stack));
-    log(`stack: first ingress up ${(first.ms / 1000).toFixed(1)} s`);
-    const root = await must(
-      stack,
-      'pebble',
-      `curl -fsS --cacert /etc/pebble/ca.pem https://${stack.topology.addresses.pebble.public}:15000/roots/0`,
-    );
-    await putFile(stack.hosts.client, '/tmp/pebble-root.pem', `${root}\n`);
-    await ready(stack);
-    if (sections.includes('provisioning')) {
-      const noop: number[] = [];
-      for (let r = 0; r < opts.runs; r++)
-        noop.push(mustSucceed('no-op ingress up', await up(stack)).ms / 1000);
-      log(`stack: no-op ingress up ${noop.map((s) => s.toFixed(1)).join(', ')} s`);
-      const section = 'provisioning';
-      await report([
-        figure(
-          {
-            section,
-            name: 'ingress up on the lab (2 ingress nodes, 1 local proxy), first run',
-            unit: 's',
-            better: 'lower',
-            note: 'one run: a first run needs bare nodes',
-          },
-          [first.ms / 1000],
-        ),
-        figure({ section, name: 'ingress up on the lab, no-op run', unit: 's', better: 'lower' }, noop, {
-          name: 'its first run',
-          values: [first.ms / 1000],
-        }),
-      ]);
-    }
+    const firstS = await firstUp(stack, log);
+    if (sections.includes('provisioning'))
+      await report(await provisioningFigures(stack, firstS, opts.runs, log));
     if (sections.includes('footprint')) {
       log(`stack: sampling the daemon for ${opts.footprintS} s`);
       await report(await benchFootprint(stack.hosts['ingress-1'], opts.footprintS));
     }
     if (sections.includes('hop')) await report(await benchHop(stack, opts.runs, log));
-    if (sections.includes('failover') || sections.includes('dns')) {
-      const ours: Cycle[] = [];
-      for (let r = 0; r < opts.runs; r++) {
-        ours.push(await failoverCycle(stack, 'ingress (as set up)', true));
-        log(`failover: ours, run ${r + 1} done`);
-        await ready(stack);
-      }
-      if (sections.includes('dns')) await report(dnsFigures(ours));
-      if (sections.includes('failover')) {
-        log('failover: switching the lab to the baseline');
-        await toBaseline(stack);
-        const base: Cycle[] = [];
-        for (let r = 0; r < opts.runs; r++) {
-          const downMs = median(ours.map((c) => c.downMs));
-          base.push(await failoverCycle(stack, 'HAProxy defaults, no redispatch', false, downMs));
-          log(`failover: baseline, run ${r + 1} done`);
-          await ready(stack);
-        }
-        await report(failoverFigures(ours, base), [
-          (ours.at(-1) as Cycle).timeline,
-          (base.at(-1) as Cycle).timeline,
-        ]);
-      }
-    }
+    if (sections.includes('failover') || sections.includes('dns'))
+      await failoverSections(stack, sections, opts.runs, log, report);
   } finally {
     await stack.close();
   }

@@ -5,8 +5,9 @@
 // reused instead of a second argument parser.
 import { Command } from 'commander';
 import { registerCaCommand } from './commands/ca.js';
+import { registerNodeDaemonCommand } from './commands/daemon.js';
 import { registerPkiAgentCommands } from './commands/pki-agent.js';
-import { registerNodeDaemonCommand, registerStackSignCommand } from '../stack/node-commands.js';
+import { registerStackSignCommand } from './commands/stack-sign.js';
 import { runProgram } from './run-program.js';
 
 const program = new Command('ingress-node');

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_ADDRESSES_PER_NAME } from './allow-screen.js';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
+import { DEFAULT_STATUS_PORT } from '../metrics/status.js';
 import { ConfigReader } from './config-reader.js';
 import { readSteering } from './config-steering.js';
 import type { FieldPath } from './config-reader.js';
@@ -245,7 +246,7 @@ function readListen(r: ConfigReader): ListenConfig {
   const mesh = hosts.findIndex((host) => !isLoopbackHost(host));
   if (mesh >= 0 && !tls)
     r.fail(at[mesh] ?? ['listen'], 'a mesh address needs listen.tls (peers must show a certificate)');
-  return { hosts, port: r.int(['listen', 'port'], 9105, 1, 65535), tls };
+  return { hosts, port: r.int(['listen', 'port'], DEFAULT_STATUS_PORT, 1, 65535), tls };
 }
 
 const isLoopbackHost = (host: string): boolean =>

@@ -81,13 +81,8 @@ function listenOn(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-/**
- * /status (JSON) and /metrics (Prometheus text) on loopback; on a mesh address only the peers'
- * part of /status (see StatusView). Loopback must bind at once; a mesh address whose tun interface is not up yet (the daemon
- * may start before Yggdrasil) is retried in the background instead of failing the daemon.
- */
-export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { hosts, port } = options.listen;
+function refuseUnsafeHosts(options: StatusServerOptions): void {
+  const { hosts } = options.listen;
   const refused = hosts.find((host) => !isPrivateListenHost(host));
   if (refused !== undefined || hosts.length === 0) {
     throw new IngressError(
@@ -95,23 +90,54 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       `refusing to serve status on ${refused ?? 'no address'}: loopback or mesh addresses only`,
     );
   }
+  const mesh = hosts.find((host) => !isLoopback(host));
+  if (mesh !== undefined && !options.meshTls)
+    throw new IngressError('E_CONFIG', `refusing to serve status on ${mesh} without mTLS`);
+}
+
+async function makeServer(options: StatusServerOptions, host: string): Promise<Server> {
+  if (isLoopback(host)) return createServer(statusHandler(options, 'full'));
+  const tls = options.meshTls as MeshTls;
+  return createMutualTlsServer(await tls.material(), tls.allowed, statusHandler(options, 'peer'));
+}
+
+/** New connections get the renewed certificate; one that cannot be read leaves the last good. */
+async function reloadTls(
+  servers: ReadonlyMap<string, Server>,
+  tls: MeshTls,
+  onBindError: StatusServerOptions['onBindError'],
+): Promise<void> {
+  const material = await tls.material().catch(() => undefined);
+  if (!material) return;
+  for (const [host, server] of servers) {
+    if (isLoopback(host)) continue;
+    try {
+      (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
+    } catch (cause) {
+      onBindError?.(host, `cannot use the renewed certificate: ${String(cause)}`);
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Node 18 (the nodes' runtime) keeps idle keep-alive connections open through close().
+    server.closeAllConnections();
+  });
+}
+
+/** The servers of one status server, the timers that retry or reload them, and closing both. */
+function createListeners(options: StatusServerOptions) {
+  const { port } = options.listen;
   const servers = new Map<string, Server>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
-  const mesh = hosts.find((host) => !isLoopback(host));
-  if (mesh !== undefined && !options.meshTls)
-    throw new IngressError('E_CONFIG', `refusing to serve status on ${mesh} without mTLS`);
-  const makeServer = async (host: string): Promise<Server> => {
-    if (isLoopback(host)) return createServer(statusHandler(options, 'full'));
-    const tls = options.meshTls as MeshTls;
-    return createMutualTlsServer(await tls.material(), tls.allowed, statusHandler(options, 'peer'));
-  };
-
   const attempt = async (host: string): Promise<void> => {
     try {
       // A certificate that cannot be read yet is retried like an address that is not up yet.
-      const server = await makeServer(host);
+      const server = await makeServer(options, host);
       await listenOn(server, host, port);
       if (closed) server.close();
       else servers.set(host, server);
@@ -127,50 +153,45 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     }
   };
 
+  return {
+    attempt,
+    reloadEvery(tls: MeshTls): void {
+      const reload = setInterval(
+        () => void reloadTls(servers, tls, options.onBindError),
+        tls.reloadMs ?? 60_000,
+      );
+      reload.unref();
+      timers.add(reload);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      timers.forEach((timer) => clearTimeout(timer));
+      await Promise.all([...servers.values()].map(closeServer));
+      servers.clear();
+    },
+    bound: (): BoundAddress[] =>
+      [...servers.entries()].map(([host, server]) => ({
+        host,
+        port: (server.address() as AddressInfo).port,
+      })),
+  };
+}
+
+/**
+ * /status (JSON) and /metrics (Prometheus text) on loopback; on a mesh address only the peers'
+ * part of /status (see StatusView). Loopback must bind at once; a mesh address whose tun interface is not up yet (the daemon
+ * may start before Yggdrasil) is retried in the background instead of failing the daemon.
+ */
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  refuseUnsafeHosts(options);
+  const listeners = createListeners(options);
   try {
-    for (const host of hosts) await attempt(host);
+    for (const host of options.listen.hosts) await listeners.attempt(host);
   } catch (err) {
-    await closeAll();
+    await listeners.close();
     throw err;
   }
-  if (options.meshTls) {
-    const tls = options.meshTls;
-    const reload = setInterval(() => void reloadTls(tls), tls.reloadMs ?? 60_000);
-    reload.unref();
-    timers.add(reload);
-  }
-
-  /** New connections get the renewed certificate; one that cannot be read leaves the last good. */
-  async function reloadTls(tls: MeshTls): Promise<void> {
-    const material = await tls.material().catch(() => undefined);
-    if (!material) return;
-    for (const [host, server] of servers) {
-      if (isLoopback(host)) continue;
-      try {
-        (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
-      } catch (cause) {
-        options.onBindError?.(host, `cannot use the renewed certificate: ${String(cause)}`);
-      }
-    }
-  }
-
-  async function closeAll(): Promise<void> {
-    closed = true;
-    timers.forEach((timer) => clearTimeout(timer));
-    await Promise.all(
-      [...servers.values()].map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            // Node 18 (the nodes' runtime) keeps idle keep-alive connections open through close().
-            s.closeAllConnections();
-          }),
-      ),
-    );
-    servers.clear();
-  }
-
-  const bound = (): BoundAddress[] =>
-    [...servers.entries()].map(([host, server]) => ({ host, port: (server.address() as AddressInfo).port }));
-  return { port: bound()[0]?.port ?? port, bound, close: closeAll };
+  if (options.meshTls) listeners.reloadEvery(options.meshTls);
+  const { bound } = listeners;
+  return { port: bound()[0]?.port ?? options.listen.port, bound, close: listeners.close };
 }

@@ -4,7 +4,7 @@ import { createDnsClient } from '../dns/client.js';
 import { parseKeyFile, selectKey } from '../dns/key-file.js';
 import { createHaproxyRuntime, unixSocketConnector } from '../haproxy/runtime.js';
 import { createDaemonMetrics } from '../metrics/registry.js';
-import { buildStatus } from '../metrics/status.js';
+import { buildStatus } from './status.js';
 import { loadDaemonConfig } from './config.js';
 import type { DaemonConfig } from './config.js';
 import { tlsMaterialCache } from './status-tls.js';

@@ -1,3 +1,4 @@
+import type { MetricName } from '../metrics/registry.js';
 import type { DaemonConfig } from './config.js';
 import type { ProbeSample } from './path-quality.js';
 import type { SteerState } from './steering.js';
@@ -127,24 +128,6 @@ export type DaemonEvent =
   | { type: 'firewall-result'; ok: boolean; addresses: string[]; error?: string }
   | { type: 'cert-read'; path: string; notAfterMs: number | null; error?: string }
   | { type: 'tick' };
-
-export type MetricName =
-  | 'path_up'
-  | 'rtt_seconds'
-  | 'loss_ratio'
-  | 'state_changes_total'
-  | 'failovers_total'
-  | 'dns_updates_total'
-  | 'firewall_set_size'
-  | 'firewall_updates_total'
-  | 'dns_answers_rejected_total'
-  | 'cert_expiry_seconds'
-  | 'window_loss_ratio'
-  | 'rtt_mean_seconds'
-  | 'rtt_jitter_seconds'
-  | 'path_cost_seconds'
-  | 'path_weight'
-  | 'weight_changes_total';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

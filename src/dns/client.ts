@@ -79,79 +79,85 @@ function inZone(name: string, zone: string): boolean {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
-export function createDnsClient(options: DnsClientOptions): DnsClient {
-  const { server, key, zone, now, timeoutMs } = options;
-  const maxAttempts = options.maxAttempts ?? 3;
+/** The network calls: signed queries (their answers feed the firewall) and signed UPDATEs. */
+function networkIo(options: DnsClientOptions): DnsIo {
+  const { server, key, now, timeoutMs } = options;
   const exchangeOptions = {
     timeoutMs,
     ...(options.retries === undefined ? {} : { retries: options.retries }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
   };
-
-  const io: DnsIo = options.io ?? {
-    // Reads are signed too, so their answers can be verified: they feed the firewall.
+  return {
     query: (name, type) => queryRrset(server, name, type, { ...exchangeOptions, tsig: { key, now } }),
     update: (message) => sendUpdate(server, message, key, { ...exchangeOptions, now }),
   };
-  const getRrset = (name: string, type: AddressType): Promise<RrsetAnswer> => io.query(name, type);
+}
 
-  async function modify(
-    name: string,
-    type: AddressType,
-    change: (current: RrsetAnswer) => { wanted: string[]; ttlS: number },
-  ): Promise<ReplaceOutcome> {
-    if (!inZone(name, zone)) throw new IngressError('E_DNS', `${name} is not inside zone ${zone}`);
-    let rcode: ConflictRcode = 'NXRRSET';
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await getRrset(name, type);
-      const expected = canonicalAddresses(type, current.addresses);
-      const { wanted, ttlS } = change(current);
-      const ttlSame = expected.length === 0 || current.ttlS === ttlS;
-      if (sameSet(expected, wanted) && ttlSame) {
-        return { status: 'unchanged', addresses: expected, attempts: attempt };
-      }
-      const plan = replaceRrset({ zone, name, type, expected, wanted, ttlS });
-      const result = await io.update(buildUpdate(plan, newMessageId()));
-      if (result.status === 'ok') {
-        return { status: 'changed', previous: expected, addresses: wanted, attempts: attempt };
-      }
-      rcode = result.rcode;
+interface ZoneIo {
+  io: DnsIo;
+  zone: string;
+  maxAttempts: number;
+}
+
+function checkInZone(name: string, zone: string): void {
+  if (!inZone(name, zone)) throw new IngressError('E_DNS', `${name} is not inside zone ${zone}`);
+}
+
+/** Read, decide, compare-and-set; a conflict re-reads, up to maxAttempts rounds. */
+async function modify(
+  { io, zone, maxAttempts }: ZoneIo,
+  name: string,
+  type: AddressType,
+  change: (current: RrsetAnswer) => { wanted: string[]; ttlS: number },
+): Promise<ReplaceOutcome> {
+  checkInZone(name, zone);
+  let rcode: ConflictRcode = 'NXRRSET';
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await io.query(name, type);
+    const expected = canonicalAddresses(type, current.addresses);
+    const { wanted, ttlS } = change(current);
+    const ttlSame = expected.length === 0 || current.ttlS === ttlS;
+    if (sameSet(expected, wanted) && ttlSame) {
+      return { status: 'unchanged', addresses: expected, attempts: attempt };
     }
-    return { status: 'conflict', rcode, attempts: maxAttempts };
+    const plan = replaceRrset({ zone, name, type, expected, wanted, ttlS });
+    const result = await io.update(buildUpdate(plan, newMessageId()));
+    if (result.status === 'ok') {
+      return { status: 'changed', previous: expected, addresses: wanted, attempts: attempt };
+    }
+    rcode = result.rcode;
   }
+  return { status: 'conflict', rcode, attempts: maxAttempts };
+}
 
-  async function compareAndSet(
-    name: string,
-    type: AddressType,
-    expected: readonly string[],
-    wanted: readonly string[],
-    ttlS: number,
-  ): Promise<UpdateResult> {
-    if (!inZone(name, zone)) throw new IngressError('E_DNS', `${name} is not inside zone ${zone}`);
-    const plan = replaceRrset({
-      zone,
-      name,
-      type,
-      expected: canonicalAddresses(type, expected),
-      wanted: canonicalAddresses(type, wanted),
-      ttlS,
-    });
-    return io.update(buildUpdate(plan, newMessageId()));
-  }
-
+export function createDnsClient(options: DnsClientOptions): DnsClient {
+  const { zone } = options;
+  const io = options.io ?? networkIo(options);
+  const zoneIo: ZoneIo = { io, zone, maxAttempts: options.maxAttempts ?? 3 };
   return {
-    getRrset,
-    compareAndSet,
+    getRrset: (name, type) => io.query(name, type),
+    compareAndSet: (name, type, expected, wanted, ttlS) => {
+      checkInZone(name, zone);
+      const plan = replaceRrset({
+        zone,
+        name,
+        type,
+        expected: canonicalAddresses(type, expected),
+        wanted: canonicalAddresses(type, wanted),
+        ttlS,
+      });
+      return io.update(buildUpdate(plan, newMessageId()));
+    },
     replaceRrset: (name, type, wanted, ttlS) =>
-      modify(name, type, () => ({ wanted: canonicalAddresses(type, wanted), ttlS })),
+      modify(zoneIo, name, type, () => ({ wanted: canonicalAddresses(type, wanted), ttlS })),
     addAddresses: (name, type, addresses, ttlS) =>
-      modify(name, type, (current) => ({
+      modify(zoneIo, name, type, (current) => ({
         wanted: canonicalAddresses(type, [...current.addresses, ...addresses]),
         ttlS,
       })),
     removeAddresses: (name, type, addresses) => {
       const gone = new Set(canonicalAddresses(type, addresses));
-      return modify(name, type, (current) => ({
+      return modify(zoneIo, name, type, (current) => ({
         wanted: canonicalAddresses(type, current.addresses).filter((a) => !gone.has(a)),
         ttlS: current.ttlS,
       }));

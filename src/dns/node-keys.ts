@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { IngressError } from '../errors.js';
-import { ensureDir, writeFileAtomic } from '../pki/fs-atomic.js';
+import { ensureDir, writeFileAtomic } from '../fs/atomic.js';
 import { parseKeyFile, selectKey } from './key-file.js';
 import type { TsigKey } from './types.js';
 

@@ -4,6 +4,7 @@ import { IngressError } from '../errors.js';
 import type { ExecResult } from '../transport/types.js';
 import { docker, LAB_LABEL, runtimeClient } from './docker.js';
 import { waitForSsh } from './wait-ssh.js';
+import { sleep } from '../time/sleep.js';
 
 export interface HostNetwork {
   /** The lab's name for the network (as given to createNetwork). */
@@ -117,7 +118,7 @@ export async function prepareSsh(containerId: string, publicKey: string, address
   // On a loaded machine the first exec into a container still booting can fail with no output.
   let install = await dockerExec(containerId, command);
   for (let attempt = 1; install.rc !== 0 && attempt < 5; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    await sleep(1_000 * attempt);
     install = await dockerExec(containerId, command);
   }
   if (install.rc !== 0)

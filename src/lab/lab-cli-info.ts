@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { formatTable } from '../text/table.js';
 import type { LabContainer } from './lab-cli-docker.js';
 import { dockerNetworkName } from './lab-cli-docker.js';
 import { DEFAULT_LAB_DIR } from './lab-state.js';
@@ -74,15 +75,7 @@ export function formatLabStatus(doc: LabStatusDoc): string {
         .join(' ') || '-',
     ]),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const table = rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const table = formatTable(rows);
   const ingress = Object.entries(doc.ingressPublicAddresses).map(([n, ip]) => `${n} ${ip}`);
   return `lab ${doc.runId} (10.${doc.base}.0.0/16, state in ${doc.dir})\n${table}\n\nservice: ${doc.serviceDomains.join(', ')}; ingress public addresses: ${ingress.join(', ')}\n`;
 }

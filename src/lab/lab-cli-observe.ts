@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { IngressError } from '../errors.js';
 import type { FleetEntry } from '../metrics/fleet.js';
-import type { DaemonStatus } from '../metrics/status.js';
+import { DEFAULT_STATUS_PORT, parseDaemonStatus } from '../metrics/status.js';
 import { dockerExec } from './host.js';
 import type { LabContainer } from './lab-cli-docker.js';
 import { dockerNetworkName, labContainers, requireDocker } from './lab-cli-docker.js';
@@ -12,6 +12,7 @@ import { labPaths, readLabState } from './lab-state.js';
 import { meshNameFacts } from './mesh-users.js';
 import type { StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, stackTopology } from './topology.js';
+import { sleep } from '../time/sleep.js';
 
 export interface LabContext {
   dir: string;
@@ -60,11 +61,9 @@ async function sh(ctx: LabContext, host: string, command: string): Promise<strin
 }
 
 function parseStatus(host: string, stdout: string | undefined): FleetEntry {
-  if (stdout === undefined) return { host, error: 'no answer on 127.0.0.1:9105/status' };
+  if (stdout === undefined) return { host, error: `no answer on 127.0.0.1:${DEFAULT_STATUS_PORT}/status` };
   try {
-    const doc = JSON.parse(stdout) as Partial<DaemonStatus>;
-    if (typeof doc.node !== 'string' || !Array.isArray(doc.paths)) throw new Error('not a daemon status');
-    return { host, status: { certificates: [], records: {}, allowSet: null, ...doc } as DaemonStatus };
+    return { host, status: parseDaemonStatus(stdout) };
   } catch (err) {
     return { host, error: (err as Error).message };
   }
@@ -77,7 +76,7 @@ export interface Observation {
   noDaemon: string[];
 }
 
-const STATUS_CMD = 'curl -sS --max-time 3 http://127.0.0.1:9105/status';
+const STATUS_CMD = `curl -sS --max-time 3 http://127.0.0.1:${DEFAULT_STATUS_PORT}/status`;
 const STAT_CMD = `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,18`;
 const HAS_DAEMON = 'systemctl cat ingress-daemon.service >/dev/null 2>&1';
 
@@ -111,8 +110,6 @@ export async function observe(ctx: LabContext): Promise<Observation> {
   );
   return { snapshot, fleet, noDaemon };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until every path is up (true) or the time is over (false); the last observation either way. */
 export async function waitHealthy(

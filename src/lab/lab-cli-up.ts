@@ -17,6 +17,7 @@ import type { LabState } from './lab-state.js';
 import { labPaths, readLabState, writeLabState } from './lab-state.js';
 import { startStackLab } from './stack-lab.js';
 import { addressOf, STACK_HOSTS } from './topology.js';
+import { sleep } from '../time/sleep.js';
 
 export interface LabUpOptions {
   dir: string;
@@ -36,7 +37,7 @@ function tearDownOnInterrupt(runId: string, dir: string, out: LabOut): () => voi
     out.stderr.write(`\n${signal}: removing lab ${runId} (what this run made)...\n`);
     const sweep = () => removeLabResources(runId).catch(() => undefined);
     void sweep()
-      .then(() => new Promise((resolve) => setTimeout(resolve, 3_000)))
+      .then(() => sleep(3_000))
       .then(sweep)
       .then(() => rm(labPaths(dir).root, { recursive: true, force: true }))
       .finally(() => process.exit(130));

@@ -155,6 +155,30 @@ async function startHost(lab: Lab, plan: LabPlan, options: StartHostOptions) {
   return host;
 }
 
+async function connectHost(
+  plan: LabPlan,
+  host: LabHost,
+  network: string,
+  ipv4: string | undefined,
+  ipv6: string | undefined,
+): Promise<void> {
+  const api = await dockerode();
+  const wanted = {
+    name: network,
+    ...(ipv4 === undefined ? {} : { ipv4 }),
+    ...(ipv6 === undefined ? {} : { ipv6 }),
+  };
+  await docker(`connect ${host.name} to ${network}`, () =>
+    api.getNetwork(dockerNetwork(plan, network)).connect({
+      Container: host.containerId,
+      EndpointConfig: endpoint(wanted, host.name),
+    }),
+  );
+  const found = await readAddresses(api.getContainer(host.containerId), plan);
+  if (found.v4[network]) host.addresses[network] = found.v4[network];
+  if (found.v6[network]) host.addresses6[network] = found.v6[network];
+}
+
 /** A set of test hosts and networks for one run, labelled `ingress.lab=<runId>` for cleanup. */
 export async function createLab(options: { runId?: string; debian?: DebianRelease } = {}): Promise<Lab> {
   const runId = options.runId ?? randomBytes(4).toString('hex');
@@ -197,23 +221,7 @@ export async function createLab(options: { runId?: string; debian?: DebianReleas
       delete host.addresses[network];
       delete host.addresses6[network];
     },
-    async connectNetwork(host, network, ipv4, ipv6) {
-      const api = await dockerode();
-      const wanted = {
-        name: network,
-        ...(ipv4 === undefined ? {} : { ipv4 }),
-        ...(ipv6 === undefined ? {} : { ipv6 }),
-      };
-      await docker(`connect ${host.name} to ${network}`, () =>
-        api.getNetwork(dockerNetwork(plan, network)).connect({
-          Container: host.containerId,
-          EndpointConfig: endpoint(wanted, host.name),
-        }),
-      );
-      const found = await readAddresses(api.getContainer(host.containerId), plan);
-      if (found.v4[network]) host.addresses[network] = found.v4[network];
-      if (found.v6[network]) host.addresses6[network] = found.v6[network];
-    },
+    connectNetwork: (host, network, ipv4, ipv6) => connectHost(plan, host, network, ipv4, ipv6),
     async close() {
       await removeLabResources(runId);
       await rm(workDir, { recursive: true, force: true });

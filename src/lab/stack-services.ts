@@ -5,6 +5,7 @@ import { issueWithLocalKey } from '../pki/issue.js';
 import type { LabHost } from './lab.js';
 import type { StackTopology } from './topology.js';
 import { address6Of, addressOf, INGRESS_NODES } from './topology.js';
+import { sleep } from '../time/sleep.js';
 
 /** The TSIG key the lab's DNS server accepts updates with. */
 export interface LabTsigKey {
@@ -41,7 +42,7 @@ async function waitFor(host: LabHost, what: string, command: string, timeoutMs =
     if (result.rc === 0) return;
     if (Date.now() > deadline)
       throw new IngressError('E_LAB', `${host.name}: ${what} did not come up: ${result.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
   }
 }
 

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { IngressError } from '../errors.js';
+import { sleep } from '../time/sleep.js';
 
 function bannerOnce(address: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -19,7 +20,7 @@ export async function waitForSsh(address: string, port = 22, timeoutMs = 60_000)
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await bannerOnce(address, port, 2_000)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new IngressError('E_LAB', `sshd on ${address}:${port} did not answer within ${timeoutMs} ms`);
 }

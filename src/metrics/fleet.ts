@@ -1,3 +1,4 @@
+import { formatTable } from '../text/table.js';
 import type { DaemonStatus } from './status.js';
 
 /** One host's answer to `ingress status`: its daemon's /status document, or why there is none. */
@@ -82,12 +83,5 @@ function blank(host: string, dash: string): FleetRow {
 /** A plain text table, columns padded to their widest cell. */
 export function formatFleetTable(rows: readonly FleetRow[]): string {
   const keys = Object.keys(HEADERS) as (keyof FleetRow)[];
-  const all = [HEADERS, ...rows];
-  const widths = keys.map((k) => Math.max(...all.map((row) => row[k].length)));
-  const line = (row: FleetRow): string =>
-    keys
-      .map((k, i) => row[k].padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${all.map(line).join('\n')}\n`;
+  return `${formatTable([HEADERS, ...rows].map((row) => keys.map((k) => row[k])))}\n`;
 }

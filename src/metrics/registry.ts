@@ -1,7 +1,31 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Effect, MetricName } from '../daemon/types.js';
 
-type MetricEffect = Extract<Effect, { kind: 'metric' }>;
+/** The daemon's Prometheus series, without the prefix. */
+export type MetricName =
+  | 'path_up'
+  | 'rtt_seconds'
+  | 'loss_ratio'
+  | 'state_changes_total'
+  | 'failovers_total'
+  | 'dns_updates_total'
+  | 'firewall_set_size'
+  | 'firewall_updates_total'
+  | 'dns_answers_rejected_total'
+  | 'cert_expiry_seconds'
+  | 'window_loss_ratio'
+  | 'rtt_mean_seconds'
+  | 'rtt_jitter_seconds'
+  | 'path_cost_seconds'
+  | 'path_weight'
+  | 'weight_changes_total';
+
+/** One change to a series, as the daemon's reducer emits it. */
+export interface MetricSample {
+  name: MetricName;
+  op: 'set' | 'inc';
+  value: number;
+  labels: Record<string, string>;
+}
 
 interface Definition {
   type: 'gauge' | 'counter';
@@ -63,7 +87,7 @@ const DEFINITIONS: Record<MetricName, Definition> = {
 export interface DaemonMetrics {
   readonly registry: Registry;
   /** Applies one metric effect from the reducer. */
-  apply(effect: MetricEffect): void;
+  apply(effect: MetricSample): void;
   /** The Prometheus text exposition. */
   text(): Promise<string>;
 }

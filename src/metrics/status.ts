@@ -1,7 +1,10 @@
-import { lossRatio } from '../daemon/path-health.js';
-import { qualityOf } from '../daemon/path-steering.js';
-import { deadPeerNames } from '../daemon/peers.js';
-import type { DaemonState } from '../daemon/types.js';
+/**
+ * The daemon's /status document as others read it: `ingress status`, the lab and other
+ * daemons' votes. The daemon builds it from its state in daemon/status.ts.
+ */
+
+/** Where a daemon serves /status and /metrics unless its config says otherwise. */
+export const DEFAULT_STATUS_PORT = 9105;
 
 export interface PathStatus {
   name: string;
@@ -52,81 +55,11 @@ export interface DaemonStatus {
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
 }
 
-const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
-
-function roundQuality(q: ReturnType<typeof qualityOf>): PathStatus['quality'] {
-  if (!q) return null;
-  return {
-    samples: q.samples,
-    lossRatio: Math.round(q.lossRatio * 1000) / 1000,
-    rttMeanMs: round1(q.rttMeanMs),
-    jitterMs: round1(q.jitterMs),
-    costMs: Math.round(q.costMs * 10) / 10,
-  };
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function peerStatus(state: DaemonState, name: string): PeerStatus {
-  const p = state.peers[name];
-  return { name, alive: p?.alive ?? true, lastSeen: iso(p?.lastSeenMs ?? null) };
-}
-
-/** The JSON served on /status: what the daemon believes and why, newest changes last. */
-export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 50): DaemonStatus {
-  const { config } = state;
-  return {
-    node: config.node,
-    mode: config.mode,
-    time: new Date(nowMs).toISOString(),
-    serving: state.serving,
-    paths: config.paths.map((p): PathStatus => {
-      const s = state.paths[p.name];
-      const held = s?.heldUntilMs !== null && s?.heldUntilMs !== undefined && s.heldUntilMs > nowMs;
-      return {
-        name: p.name,
-        kind: p.kind,
-        state: s?.up === true ? 'up' : s?.up === false ? 'down' : 'unknown',
-        heldUntil: held ? iso(s.heldUntilMs) : null,
-        rttMs: s?.rttEwmaMs === null || s === undefined ? null : Math.round(s.rttEwmaMs * 10) / 10,
-        loss: s ? lossRatio(s) : 0,
-        weight: state.steering[p.name]?.weight ?? null,
-        quality: roundQuality(qualityOf(state, p.name, nowMs)),
-        steering: state.steering[p.name]?.reason ?? null,
-        lastChange: iso(s?.lastChangeMs ?? null),
-        reason: s?.reason ?? '',
-      };
-    }),
-    peers: config.peers.map((p) => peerStatus(state, p.name)),
-    witness: config.witness
-      ? {
-          ...peerStatus(state, config.witness.name),
-          deadPeers: state.peers[config.witness.name]?.deadPeers ?? [],
-        }
-      : null,
-    deadPeers: deadPeerNames(state),
-    allowSet: state.firewall.confirmed,
-    dnsRejected: state.firewall.rejected
-      ? {
-          name: state.firewall.rejected.name,
-          reason: state.firewall.rejected.reason,
-          at: iso(state.firewall.rejected.atMs) ?? '',
-        }
-      : null,
-    records: state.records,
-    certificates: Object.entries(state.certNotAfterMs).map(([path, notAfterMs]) => ({
-      path,
-      notAfter: iso(notAfterMs) ?? '',
-      daysLeft: Math.floor((notAfterMs - nowMs) / 86_400_000),
-    })),
-    timeline: state.timeline.slice(-timelineLimit).map((t) => ({
-      at: iso(t.atMs) ?? '',
-      subject: t.subject,
-      from: t.from,
-      to: t.to,
-      reason: t.reason,
-    })),
-  };
+/** Reads a /status answer for display; fields an older daemon does not send get empty values. */
+export function parseDaemonStatus(text: string): DaemonStatus {
+  const doc = JSON.parse(text) as Partial<DaemonStatus>;
+  if (typeof doc.node !== 'string' || !Array.isArray(doc.paths)) throw new Error('not a daemon status');
+  return { certificates: [], records: {}, allowSet: null, ...doc } as DaemonStatus;
 }
 
 export interface PeerReportFields {

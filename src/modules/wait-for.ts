@@ -2,6 +2,7 @@ import type { RawArgs } from './args.js';
 import { argError, checkKnown, optEnum, optNumber, optString } from './args.js';
 import { q } from './shell-quote.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
+import { sleep as realSleep } from '../time/sleep.js';
 
 const KNOWN = [
   'host',
@@ -84,8 +85,6 @@ function target(args: WaitForArgs): string {
 }
 
 export type Sleep = (ms: number) => Promise<void>;
-
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Polls from the controller, one short probe exec per round: the deadline runs on the

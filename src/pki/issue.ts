@@ -107,10 +107,8 @@ async function parseCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> 
   return csr;
 }
 
-/** Signs a CSR with the current CA after checking its signature, key and names; records the issuance. */
-export async function signCsr(options: SignCsrOptions): Promise<IssuedCertificate> {
-  const now = options.now ?? new Date();
-  const usage = options.usage ?? 'server-client';
+/** The request, checked before the CA is touched: name, SANs, lifetime, CSR signature and key. */
+async function checkedRequest(options: SignCsrOptions) {
   const lifetimeMs =
     options.lifetimeSeconds !== undefined
       ? options.lifetimeSeconds * 1000
@@ -127,7 +125,14 @@ export async function signCsr(options: SignCsrOptions): Promise<IssuedCertificat
     options.name,
     sans,
   );
+  return { lifetimeMs, sans, csr, keyType };
+}
 
+/** Signs a CSR with the current CA after checking its signature, key and names; records the issuance. */
+export async function signCsr(options: SignCsrOptions): Promise<IssuedCertificate> {
+  const now = options.now ?? new Date();
+  const usage = options.usage ?? 'server-client';
+  const { lifetimeMs, sans, csr, keyType } = await checkedRequest(options);
   return mutate(options.stateDir, async () => {
     const state = await requireState(options.stateDir);
     const ca = await readCa(options.stateDir, state.currentCa);

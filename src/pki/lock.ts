@@ -3,6 +3,7 @@ import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { IngressError } from '../errors.js';
+import { sleep } from '../time/sleep.js';
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up. */
@@ -80,8 +81,6 @@ async function breakStale(dir: string, staleMs: number): Promise<void> {
     await unlink(breakPath).catch(() => undefined);
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs fn while holding `<dir>/.lock` (O_EXCL); fn must re-read any state it depends on. */
 export async function withLock<T>(dir: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {

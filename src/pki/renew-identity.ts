@@ -9,7 +9,7 @@ import {
   keyAlgorithm,
   type KeyType,
 } from './crypto.js';
-import { writeFileAtomic } from './fs-atomic.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { x509 } from './x509.js';
 
 /** A node's own certificate and key, as the node keeps them; the key never leaves this host. */

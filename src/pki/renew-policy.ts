@@ -121,7 +121,9 @@ export function describeReason(reason: RenewalReason): string {
       return `expired at ${reason.at.toISOString()}`;
     case 'issuer-not-current':
       return `issued by CA ${reason.issuerCaId.slice(0, 12)}, current is ${reason.currentCaId.slice(0, 12)}`;
-    default:
+    case 'missing':
+    case 'revoked':
+    case 'sans-changed':
       return reason.code;
   }
 }

@@ -1,3 +1,4 @@
+import { formatTable } from '../text/table.js';
 import { crlNeedsRefresh, readCrls } from './crl.js';
 import { renewalReasons, type RenewalReason } from './renewal.js';
 import { listIssued, readCaCert, requireState } from './store.js';
@@ -119,13 +120,7 @@ export async function caStatus(options: {
 }
 
 function table(header: string[], lines: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => (line[i] ?? '').length)));
-  const render = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [render(header), ...lines.map(render)].join('\n');
+  return formatTable([header, ...lines]);
 }
 
 /** The human form of `ingress ca status`. */

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { x509 } from './x509.js';
 import { IngressError } from '../errors.js';
 import type { KeyType } from './crypto.js';
-import { ensureDir, symlinkAtomic, writeFileAtomic } from './fs-atomic.js';
+import { ensureDir, symlinkAtomic, writeFileAtomic } from '../fs/atomic.js';
 import { withLock, type LockOptions } from './lock.js';
 
 export type Usage = 'server-client' | 'client' | 'server';

@@ -3,7 +3,7 @@ import type { ActionTask, BlockTask, TaskCommon } from './model.js';
 import type { ParseContext } from './task-common.js';
 import { INCLUDE_NAMES } from './task-common.js';
 import { parseInclude } from './task-include.js';
-import { parseAction } from './task-parse.js';
+import { parseAction } from './action-parse.js';
 import type { YamlSource } from './yaml-source.js';
 import { entryError, expectMap, expectSeq, lineOf } from './yaml-source.js';
 

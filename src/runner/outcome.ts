@@ -41,7 +41,7 @@ function count(
       bump(state, host, 'ok');
       bump(state, host, 'changed');
       return 'changed';
-    default:
+    case 'ok':
       bump(state, host, 'ok');
       return 'ok';
   }

@@ -54,7 +54,8 @@ export function hostLine(event: HostEvent, paint: Paint): string | undefined {
       return event.loopSummary && !event.result.skipped
         ? undefined
         : paint('cyan', `skipping: ${host}${item}`);
-    default: {
+    case 'changed':
+    case 'ok': {
       if (event.loopSummary) return undefined;
       const word = event.status === 'changed' ? 'changed' : 'ok';
       const tail = event.verbose ? ` => ${shownDebug(event)}` : '';

@@ -16,6 +16,7 @@ import { useColour } from './output-format.js';
 import { createTextSink } from './output-text.js';
 import type { RunSink } from './output-types.js';
 import { loadPlaybook } from './playbook-load.js';
+import { sleep } from '../time/sleep.js';
 
 export interface PlaybookRunOptions {
   playbook: string;
@@ -74,7 +75,7 @@ export async function runPlaybook(options: PlaybookRunOptions): Promise<RunRepor
     gatherFacts,
     sink: chooseSink(options),
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
   };
   try {
     return await executePlaybook(playbook, deps, {

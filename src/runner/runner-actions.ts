@@ -75,7 +75,7 @@ export async function runAction(env: AttemptEnv): Promise<TaskResult> {
         return fail(env);
       case 'meta':
         return { changed: false, msg: `meta ${String(env.task.args._raw_params)}` };
-      default:
+      case undefined:
         return await runModule(env);
     }
   } catch (err) {

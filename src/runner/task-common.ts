@@ -37,25 +37,32 @@ export interface ParseContext {
 /** The `with_<lookup>` loops supported besides with_items. */
 export const WITH_LOOKUPS = ['first_found', 'dict', 'list'] as const;
 
-/** Keywords shared by actions, blocks and includes. */
-export const COMMON_KEYS = new Set([
-  'name',
-  'when',
-  'tags',
-  'vars',
-  'become',
-  'become_user',
-  'ignore_errors',
-  'no_log',
-  'check_mode',
-  'environment',
-  'delegate_to',
-  'run_once',
-  'any_errors_fatal',
-  'collections',
-  'debugger',
-  'throttle',
-]);
+type CommonReader = (src: YamlSource, entry: Entry, common: TaskCommon) => void;
+
+/** Parallelism and collection search order mean nothing to this runner: accepted, ignored. */
+const ignored: CommonReader = () => undefined;
+
+/** Keywords shared by actions, blocks and includes, each with how it is read. */
+const COMMON_READERS: Record<string, CommonReader> = {
+  name: (src, entry, common) => (common.name = readString(src, entry)),
+  when: (src, entry, common) => (common.when = readConditionList(src, entry)),
+  tags: (src, entry, common) => (common.tags = readStringList(src, entry)),
+  vars: (src, entry, common) => (common.vars = readVars(src, entry)),
+  become: (src, entry, common) => (common.become = readFlag(src, entry)),
+  become_user: (src, entry, common) => (common.becomeUser = readString(src, entry)),
+  ignore_errors: (src, entry, common) => (common.ignoreErrors = readFlag(src, entry)),
+  no_log: (src, entry, common) => (common.noLog = readFlag(src, entry)),
+  check_mode: (src, entry, common) => (common.checkMode = readFlag(src, entry)),
+  environment: (src, entry, common) => (common.environment = toJs(src, entry.node)),
+  delegate_to: (src, entry, common) => (common.delegateTo = readString(src, entry)),
+  run_once: (src, entry, common) => (common.runOnce = readFlag(src, entry) === true),
+  any_errors_fatal: ignored,
+  collections: ignored,
+  debugger: ignored,
+  throttle: ignored,
+};
+
+export const COMMON_KEYS = new Set(Object.keys(COMMON_READERS));
 
 export const ACTION_KEYS = new Set([
   ...COMMON_KEYS,
@@ -103,60 +110,9 @@ export function parseCommon(
 }
 
 function applyCommon(src: YamlSource, entry: Entry, common: TaskCommon): boolean {
-  switch (entry.key) {
-    case 'name':
-      common.name = readString(src, entry);
-      return true;
-    case 'when':
-      common.when = readConditionList(src, entry);
-      return true;
-    case 'tags':
-      common.tags = readStringList(src, entry);
-      return true;
-    case 'vars':
-      common.vars = readVars(src, entry);
-      return true;
-    case 'become':
-      common.become = readFlag(src, entry);
-      return true;
-    case 'become_user':
-      common.becomeUser = readString(src, entry);
-      return true;
-    case 'ignore_errors':
-      common.ignoreErrors = readFlag(src, entry);
-      return true;
-    case 'no_log':
-      common.noLog = readFlag(src, entry);
-      return true;
-    case 'check_mode':
-      common.checkMode = readFlag(src, entry);
-      return true;
-    default:
-      return applyExtra(src, entry, common);
-  }
-}
-
-/** Keywords the runner honours (environment, delegate_to, run_once) or accepts as no-ops here. */
-function applyExtra(src: YamlSource, entry: Entry, common: TaskCommon): boolean {
-  switch (entry.key) {
-    case 'environment':
-      common.environment = toJs(src, entry.node);
-      return true;
-    case 'delegate_to':
-      common.delegateTo = readString(src, entry);
-      return true;
-    case 'run_once':
-      common.runOnce = readFlag(src, entry) === true;
-      return true;
-    // Parallelism and collection search order mean nothing to this runner.
-    case 'any_errors_fatal':
-    case 'collections':
-    case 'debugger':
-    case 'throttle':
-      return true;
-    default:
-      return false;
-  }
+  const read = Object.hasOwn(COMMON_READERS, entry.key) ? COMMON_READERS[entry.key] : undefined;
+  read?.(src, entry, common);
+  return read !== undefined;
 }
 
 /** Rejects any key outside `allowed`, naming it and its line. */

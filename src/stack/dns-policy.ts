@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { KeyGrant, NodeKeys } from '../dns/node-keys.js';
 import { ensureNodeKeys, keyStatement, nodeKeyDir, updatePolicyRules } from '../dns/node-keys.js';
 import { IngressError } from '../errors.js';
-import { writeFileAtomic } from '../pki/fs-atomic.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import type { StackNode } from './model.js';
 
 type Vars = Record<string, unknown>;

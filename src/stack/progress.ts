@@ -26,79 +26,105 @@ export function waitingLine(task: string, hosts: readonly string[], elapsedMs: n
   return `… ${task}: waiting on ${shown.join(', ')} (${Math.round(elapsedMs / 1000)} s)`;
 }
 
+/** Which hosts the current task still waits on. */
+class Waiting {
+  task = '';
+  startedMs = 0;
+  hosts: string[] = [];
+  // Hosts still running the play: those that answered the previous task (serial batches
+  // and failed hosts drop out), all of the play's at its first task.
+  private active: string[] = [];
+  private answered: string[] = [];
+
+  playStart(hosts: readonly string[]): void {
+    this.task = '';
+    this.active = [...hosts];
+    this.answered = [];
+  }
+
+  taskStart(name: string, nowMs: number): void {
+    if (this.answered.length > 0) this.active = this.answered;
+    this.answered = [];
+    this.task = name;
+    this.startedMs = nowMs;
+    this.hosts = [...this.active];
+  }
+
+  hostResult(event: HostEvent): void {
+    if (event.item !== undefined) return;
+    this.hosts = this.hosts.filter((h) => h !== event.host);
+    const out = event.status === 'unreachable' || (event.status === 'failed' && !event.ignored);
+    if (!out && !this.answered.includes(event.host)) this.answered.push(event.host);
+  }
+
+  line(nowMs: number): string | undefined {
+    if (this.task === '' || this.hosts.length === 0) return undefined;
+    return waitingLine(this.task, this.hosts, nowMs - this.startedMs);
+  }
+}
+
+/** On a terminal the waiting line is rewritten in place, and cleared before other output. */
+function createStatusLine(out: ProgressOut) {
+  const tty = out.isTTY === true;
+  let shown = false;
+  return {
+    clear(): void {
+      if (shown) out.write('\r\x1b[K');
+      shown = false;
+    },
+    show(line: string): void {
+      if (tty) {
+        out.write(`\r\x1b[K${line}`);
+        shown = true;
+      } else out.write(`${line}\n`);
+    },
+  };
+}
+
 /**
  * Silent steps say what they do: on a terminal one line that updates in place (and is
  * cleared before anything else is printed); elsewhere a plain line now and then.
  */
 export function createProgress(out: ProgressOut, options: ProgressOptions = {}): Progress {
   const now = options.now ?? Date.now;
-  const tty = out.isTTY === true;
-  const everyMs = tty ? (options.ttyEveryMs ?? 1_000) : (options.plainEveryMs ?? 15_000);
-  let task = '';
-  let startedMs = 0;
-  let waiting: string[] = [];
-  // Hosts still running the play: those that answered the previous task (serial batches
-  // and failed hosts drop out), all of the play's at its first task.
-  let active: string[] = [];
-  let answered: string[] = [];
-  let shown = false;
-  const clear = (): void => {
-    if (shown) out.write('\r\x1b[K');
-    shown = false;
-  };
-  const tick = (): void => {
-    if (task === '' || waiting.length === 0) return;
-    const line = waitingLine(task, waiting, now() - startedMs);
-    if (tty) {
-      out.write(`\r\x1b[K${line}`);
-      shown = true;
-    } else out.write(`${line}\n`);
-  };
-  const timer = setInterval(tick, everyMs);
+  const everyMs = out.isTTY === true ? (options.ttyEveryMs ?? 1_000) : (options.plainEveryMs ?? 15_000);
+  const waiting = new Waiting();
+  const status = createStatusLine(out);
+  const timer = setInterval(() => {
+    const line = waiting.line(now());
+    if (line !== undefined) status.show(line);
+  }, everyMs);
   timer.unref();
   const forward =
     <A extends unknown[]>(fn: (...args: A) => void) =>
     (...args: A): void => {
-      clear();
+      status.clear();
       fn(...args);
     };
   return {
-    step: (text) => {
-      clear();
-      out.write(`${text}\n`);
-    },
+    step: forward((text: string) => out.write(`${text}\n`)),
     wrap: (inner) => ({
       playStart: forward((name: string, hosts: readonly string[]) => {
-        task = '';
-        active = [...hosts];
-        answered = [];
+        waiting.playStart(hosts);
         inner.playStart(name, hosts);
       }),
       taskStart: forward((name: string, kind: 'task' | 'handler') => {
-        if (answered.length > 0) active = answered;
-        answered = [];
-        task = name;
-        startedMs = now();
-        waiting = [...active];
+        waiting.taskStart(name, now());
         inner.taskStart(name, kind);
       }),
       hostResult: forward((event: HostEvent) => {
-        if (event.item === undefined) {
-          waiting = waiting.filter((h) => h !== event.host);
-          const out = event.status === 'unreachable' || (event.status === 'failed' && !event.ignored);
-          if (!out && !answered.includes(event.host)) answered.push(event.host);
-        }
+        waiting.hostResult(event);
         inner.hostResult(event);
       }),
       warning: forward((message: string) => inner.warning(message)),
       recap: forward((stats) => {
-        task = '';
+        waiting.task = '';
         inner.recap(stats);
       }),
     }),
     stop: () => {
       clearInterval(timer);
-      clear();
+      status.clear();
     },
   };
 }

@@ -150,10 +150,36 @@ async function fleetDns(
   return dns;
 }
 
+type Identities = ReturnType<typeof reportedIdentities>;
+
+/** prepare.yml: packages, keys and CSRs; each node reports its identity, or that it has none yet. */
+async function prepareNodes(p: Phases, bundle: string) {
+  const capture = identityCapture(p.progress.wrap(p.text));
+  const keyCommand = csrCommand({ name: 'node', keyPath: '/etc/ingress/pki/node.key', csrPath: '/dev/null' });
+  const prepared = await runPlaybook({
+    ...baseRunOptions(p.options, 'prepare.yml'),
+    sink: capture.sink,
+    extraVars: { ingress_csr_key_command: keyCommand, ingress_up_node_bundle: bundle },
+  });
+  const identities = reportedIdentities(capture.outputs);
+  const pending = p.stack.nodes.map((n) => n.name).filter((host) => identities.get(host) === PENDING);
+  if (prepared.exitCode === 0 && pending.length > 0 && !p.options.check)
+    throw new Error(`${pending.join(', ')} reported no keys after prepare.yml made them`);
+  return { exitCode: prepared.exitCode, identities, pending };
+}
+
+/** Each node's Yggdrasil address and key, for the peers' and the firewall's configs. */
+function yggOf(identities: Identities): Record<string, { address: string; public_key: string }> {
+  return Object.fromEntries(
+    [...identities].flatMap(([host, id]) =>
+      id === PENDING ? [] : [[host, { address: id.yggAddress, public_key: id.yggPublicKey }]],
+    ),
+  );
+}
+
 async function converge(p: Phases): Promise<UpResult> {
   const { options, stack, progress } = p;
-  const proxyVars = stack.varsOf(stack.proxy);
-  const settings = pkiSettings(proxyVars);
+  const settings = pkiSettings(stack.varsOf(stack.proxy));
   const batch = rollingBatch(
     stack.nodes.filter((n) => n.role === 'ingress').map((n) => stack.varsOf(n.name)),
   );
@@ -162,23 +188,8 @@ async function converge(p: Phases): Promise<UpResult> {
   await preflight(stack, connect);
   const stateDir = resolveStateDir({ stateDir: options.stateDir, inventoryPath: options.inventories[0] });
   const dns = await fleetDns(stack, stateDir, progress);
-  const capture = identityCapture(progress.wrap(p.text));
-  const keyCommand = csrCommand({ name: 'node', keyPath: '/etc/ingress/pki/node.key', csrPath: '/dev/null' });
-  const prepared = await runPlaybook({
-    ...baseRunOptions(options, 'prepare.yml'),
-    sink: capture.sink,
-    extraVars: { ingress_csr_key_command: keyCommand, ingress_up_node_bundle: p.bundle },
-  });
-  if (prepared.exitCode !== 0) return { exitCode: prepared.exitCode, stoppedAt: 'prepare', issued: [] };
-  const identities = reportedIdentities(capture.outputs);
-  const pending = stack.nodes.map((n) => n.name).filter((host) => identities.get(host) === PENDING);
-  if (pending.length > 0 && !options.check)
-    throw new Error(`${pending.join(', ')} reported no keys after prepare.yml made them`);
-  const ygg = Object.fromEntries(
-    [...identities].flatMap(([host, id]) =>
-      id === PENDING ? [] : [[host, { address: id.yggAddress, public_key: id.yggPublicKey }]],
-    ),
-  );
+  const { exitCode, identities, pending } = await prepareNodes(p, p.bundle);
+  if (exitCode !== 0) return { exitCode, stoppedAt: 'prepare', issued: [] };
   progress.step(options.check ? 'checking certificates' : 'signing node certificates');
   const pki = await upCertificates({
     stateDir,
@@ -205,13 +216,13 @@ async function converge(p: Phases): Promise<UpResult> {
       ingress_up_node_bundle: p.bundle,
       ingress_up_tsig_keys: keyTexts(dns),
       ingress_up_units: agentUnits(settings),
-      ingress_up_ygg: ygg,
+      ingress_up_ygg: yggOf(identities),
       ingress_up_rolling_batch: batch,
     },
   });
   return {
     exitCode: site.exitCode,
-    ...(site.exitCode === 0 ? {} : { stoppedAt: 'site' as const }),
+    ...(site.exitCode === 0 ? {} : { stoppedAt: 'site' }),
     issued: pki.issued,
   };
 }

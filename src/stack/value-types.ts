@@ -97,24 +97,21 @@ const BATCH_COUNT: Shape = { kind: 'int', min: 1, max: 100_000 };
 
 /** What is wrong with a scalar for its shape, or undefined when it fits. */
 export function scalarProblem(shape: Shape, value: unknown): string | undefined {
-  switch (shape.kind) {
-    case 'bool':
-      return typeof value === 'boolean' || (typeof value === 'string' && BOOL_WORDS.has(value.toLowerCase()))
-        ? undefined
-        : 'must be true or false';
-    case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= shape.min && value <= shape.max
-        ? undefined
-        : `must be a whole number from ${shape.min} to ${shape.max}`;
-    case 'enum':
-      return typeof value === 'string' && shape.values.includes(value)
-        ? undefined
-        : `must be one of ${shape.values.join(', ')}`;
-    default:
-      // A rolling batch may be a plain count as well as a "N%" text.
-      if (shape.kind === 'batch' && typeof value === 'number') return scalarProblem(BATCH_COUNT, value);
-      return textProblem(shape, value);
-  }
+  if (shape.kind === 'bool')
+    return typeof value === 'boolean' || (typeof value === 'string' && BOOL_WORDS.has(value.toLowerCase()))
+      ? undefined
+      : 'must be true or false';
+  if (shape.kind === 'int')
+    return typeof value === 'number' && Number.isInteger(value) && value >= shape.min && value <= shape.max
+      ? undefined
+      : `must be a whole number from ${shape.min} to ${shape.max}`;
+  if (shape.kind === 'enum')
+    return typeof value === 'string' && shape.values.includes(value)
+      ? undefined
+      : `must be one of ${shape.values.join(', ')}`;
+  // A rolling batch may be a plain count as well as a "N%" text; every other kind is text.
+  if (shape.kind === 'batch' && typeof value === 'number') return scalarProblem(BATCH_COUNT, value);
+  return textProblem(shape, value);
 }
 
 function textProblem(shape: Shape, value: unknown): string | undefined {

@@ -79,103 +79,112 @@ export function literalResult(text: string): unknown {
   return literal.ok ? literal.value : text;
 }
 
+function renderIn(
+  engine: TemplateEngine,
+  source: string,
+  scope: VarScope,
+  sourceName?: string,
+  syntax: Syntax = DEFAULT_SYNTAX,
+): string {
+  try {
+    const output = engine.render(engine.compile(source, sourceName ?? '<template>', syntax), scope.child());
+    return keepTrailingNewlines(source, output);
+  } catch (err) {
+    throw templateError(err, source, sourceName);
+  }
+}
+
+function evaluateIn(
+  engine: TemplateEngine,
+  expression: string,
+  scope: VarScope,
+  shownAs = expression,
+): unknown {
+  let context: LazyContext;
+  try {
+    const tmpl = engine.compile(
+      `{{ __ingress_capture((${expression}))${EXPRESSION_END}`,
+      '<expression>',
+      EXPRESSION_SYNTAX,
+    );
+    context = new LazyContext(engine.env, scope.child(), tmpl.blocks);
+    engine.renderWith(tmpl, context);
+  } catch (err) {
+    throw templateError(err, shownAs);
+  }
+  const undef = findUndefined(context.captured);
+  if (undef) throw templateError(new UndefinedVariableError(undef.message), shownAs);
+  return context.captured;
+}
+
+function valueIn(engine: TemplateEngine, value: unknown, scope: VarScope): unknown {
+  if (value instanceof Unsafe) {
+    scope.markTainted();
+    return value.value;
+  }
+  if (typeof value === 'string') {
+    if (!TEMPLATE_MARK.test(value)) return value;
+    const single = SINGLE_EXPRESSION.exec(value);
+    const out = single ? evaluateIn(engine, single[1] ?? '', scope, value) : renderIn(engine, value, scope);
+    return typeof out === 'string' ? literalResult(out) : out;
+  }
+  if (Array.isArray(value)) return value.map((v) => valueIn(engine, v, scope)).filter((v) => v !== OMIT);
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).map(
+      ([k, v]) => [String(valueIn(engine, k, scope)), valueIn(engine, v, scope)] as const,
+    );
+    return Object.fromEntries(entries.filter(([, v]) => v !== OMIT));
+  }
+  return value;
+}
+
+/** Variables are rendered when read, so each scope renders with the same engine. */
+function scopeFor(engine: TemplateEngine, vars: Record<string, unknown>): VarScope {
+  return VarScope.create(vars, (value, scope) => valueIn(engine, value, scope));
+}
+
+function conditionIn(engine: TemplateEngine, condition: unknown, vars: Record<string, unknown>): boolean {
+  if (condition === null || condition === undefined) return true;
+  if (typeof condition === 'boolean') return condition;
+  if (Array.isArray(condition)) return condition.every((c) => conditionIn(engine, c, vars));
+  if (typeof condition !== 'string') return pyTruthy(condition);
+  const literal = LITERAL_CONDITIONS.get(condition.trim().toLowerCase());
+  if (literal !== undefined) return literal;
+  // Each condition has its own scope, so host data read by one taints only that one.
+  const scope = scopeFor(engine, vars);
+  try {
+    // A templated condition is rendered first, then read as an expression, as Ansible does.
+    const expression = TEMPLATE_MARK.test(condition) ? valueIn(engine, condition, scope) : condition;
+    // Host data is never read as an expression, only for its truth.
+    if (typeof expression !== 'string' || scope.tainted) return conditionTruth(expression);
+    const asWord = LITERAL_CONDITIONS.get(expression.trim().toLowerCase());
+    if (asWord !== undefined || expression.trim() === '') return asWord ?? false;
+    return conditionTruth(evaluateIn(engine, expression, scope, condition));
+  } catch (err) {
+    if (!(err instanceof IngressError)) throw err;
+    throw new IngressError('E_TEMPLATE', `The conditional check '${condition}' failed: ${err.message}`, {
+      cause: err,
+    });
+  }
+}
+
 export function createTemplar(options: TemplarOptions = {}): Templar {
   const engine = new TemplateEngine({
     searchPaths: options.searchPaths ?? [process.cwd()],
     env: options.env ?? process.env,
   });
-  const scopeFor = (vars: Record<string, unknown>): VarScope => VarScope.create(vars, valueIn);
-
-  function renderIn(
-    source: string,
-    scope: VarScope,
-    sourceName?: string,
-    syntax: Syntax = DEFAULT_SYNTAX,
-  ): string {
-    try {
-      const output = engine.render(engine.compile(source, sourceName ?? '<template>', syntax), scope.child());
-      return keepTrailingNewlines(source, output);
-    } catch (err) {
-      throw templateError(err, source, sourceName);
-    }
-  }
-
-  function evaluateIn(expression: string, scope: VarScope, shownAs = expression): unknown {
-    let context: LazyContext;
-    try {
-      const tmpl = engine.compile(
-        `{{ __ingress_capture((${expression}))${EXPRESSION_END}`,
-        '<expression>',
-        EXPRESSION_SYNTAX,
-      );
-      context = new LazyContext(engine.env, scope.child(), tmpl.blocks);
-      engine.renderWith(tmpl, context);
-    } catch (err) {
-      throw templateError(err, shownAs);
-    }
-    const undef = findUndefined(context.captured);
-    if (undef) throw templateError(new UndefinedVariableError(undef.message), shownAs);
-    return context.captured;
-  }
-
-  function valueIn(value: unknown, scope: VarScope): unknown {
-    if (value instanceof Unsafe) {
-      scope.markTainted();
-      return value.value;
-    }
-    if (typeof value === 'string') {
-      if (!TEMPLATE_MARK.test(value)) return value;
-      const single = SINGLE_EXPRESSION.exec(value);
-      const out = single ? evaluateIn(single[1] ?? '', scope, value) : renderIn(value, scope);
-      return typeof out === 'string' ? literalResult(out) : out;
-    }
-    if (Array.isArray(value)) return value.map((v) => valueIn(v, scope)).filter((v) => v !== OMIT);
-    if (isPlainObject(value)) {
-      const entries = Object.entries(value).map(
-        ([k, v]) => [String(valueIn(k, scope)), valueIn(v, scope)] as const,
-      );
-      return Object.fromEntries(entries.filter(([, v]) => v !== OMIT));
-    }
-    return value;
-  }
-
-  function conditionIn(condition: unknown, vars: Record<string, unknown>): boolean {
-    if (condition === null || condition === undefined) return true;
-    if (typeof condition === 'boolean') return condition;
-    if (Array.isArray(condition)) return condition.every((c) => conditionIn(c, vars));
-    if (typeof condition !== 'string') return pyTruthy(condition);
-    const literal = LITERAL_CONDITIONS.get(condition.trim().toLowerCase());
-    if (literal !== undefined) return literal;
-    // Each condition has its own scope, so host data read by one taints only that one.
-    const scope = scopeFor(vars);
-    try {
-      // A templated condition is rendered first, then read as an expression, as Ansible does.
-      const expression = TEMPLATE_MARK.test(condition) ? valueIn(condition, scope) : condition;
-      // Host data is never read as an expression, only for its truth.
-      if (typeof expression !== 'string' || scope.tainted) return conditionTruth(expression);
-      const asWord = LITERAL_CONDITIONS.get(expression.trim().toLowerCase());
-      if (asWord !== undefined || expression.trim() === '') return asWord ?? false;
-      return conditionTruth(evaluateIn(expression, scope, condition));
-    } catch (err) {
-      if (!(err instanceof IngressError)) throw err;
-      throw new IngressError('E_TEMPLATE', `The conditional check '${condition}' failed: ${err.message}`, {
-        cause: err,
-      });
-    }
-  }
-
   return {
     renderText(source, vars, sourceName) {
       const { body, syntax } = splitHeader(source);
-      return renderIn(body, scopeFor(vars), sourceName, syntax);
+      return renderIn(engine, body, scopeFor(engine, vars), sourceName, syntax);
     },
-    renderValue: (value, vars) => valueIn(value, scopeFor(vars)),
+    renderValue: (value, vars) => valueIn(engine, value, scopeFor(engine, vars)),
     renderData(value, vars) {
-      const scope = scopeFor(vars);
-      const rendered = valueIn(value, scope);
+      const scope = scopeFor(engine, vars);
+      const rendered = valueIn(engine, value, scope);
       return scope.tainted ? markUnsafe(rendered) : rendered;
     },
-    evaluate: (expression, vars) => evaluateIn(expression, scopeFor(vars)),
-    isTrue: (condition, vars) => conditionIn(condition, vars),
+    evaluate: (expression, vars) => evaluateIn(engine, expression, scopeFor(engine, vars)),
+    isTrue: (condition, vars) => conditionIn(engine, condition, vars),
   };
 }

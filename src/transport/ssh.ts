@@ -6,13 +6,12 @@ import { timeoutLine } from './shell.js';
 import { execOnChannel, type ExecOutcome } from './ssh-channel.js';
 import { openSshClient, unreachable } from './ssh-connect.js';
 import type { ConnectionSpec } from './types.js';
+import { sleep } from '../time/sleep.js';
 
 /** OpenSSH allows 10 sessions per connection (MaxSessions); stay below it. */
 const MAX_CHANNELS = 8;
 /** Opening a channel is retried this often when sshd refuses it on a live link. */
 const OPEN_RETRIES = 8;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One SSH connection to one host; every exec, put and get is a channel on it.

@@ -4,7 +4,7 @@ import { loadInventory } from '../../inventory/load.js';
 import { initCa } from '../../pki/ca.js';
 import { parseKeyType } from '../../pki/crypto.js';
 import { refreshCrl, revoke } from '../../pki/crl.js';
-import { ensureDir, writeFileAtomic } from '../../pki/fs-atomic.js';
+import { ensureDir, writeFileAtomic } from '../../fs/atomic.js';
 import { issueWithLocalKey, signCsr } from '../../pki/issue.js';
 import { pruneTrustBundle, rotateCa } from '../../pki/rotate.js';
 import { caStatus, formatCaStatus } from '../../pki/status.js';

@@ -38,13 +38,7 @@ function registerFailHeal(lab: Command, setExitCode: SetExitCode, broken: boolea
     });
 }
 
-/** `ingress lab up|fail|heal|status|exec|down`: the whole system on this machine, in Docker. */
-export function registerLabCommand(program: Command, setExitCode: SetExitCode): void {
-  const lab = program
-    .command('lab')
-    .description('try the whole system on this machine: ingress nodes, local proxy, DNS, ACME, a client')
-    // So `exec NODE COMMAND -flags` hands the command's own flags to it, with or without `--`.
-    .enablePositionalOptions();
+function registerUp(lab: Command, setExitCode: SetExitCode): void {
   lab
     .command('up')
     .description('start the lab (or re-converge it), run `ingress up`, wait for health, print the status')
@@ -69,8 +63,9 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
       const { labUp } = await import('../../lab/lab-cli-up.js');
       setExitCode(await labUp(options, out));
     });
-  registerFailHeal(lab, setExitCode, true);
-  registerFailHeal(lab, setExitCode, false);
+}
+
+function registerDegrade(lab: Command, setExitCode: SetExitCode): void {
   lab
     .command('degrade <part> <percent>')
     .description(
@@ -83,6 +78,19 @@ export function registerLabCommand(program: Command, setExitCode: SetExitCode): 
       const { labDegrade } = await import('../../lab/lab-cli-degrade.js');
       setExitCode(await labDegrade({ dir: flags.dir, part, percent }, out));
     });
+}
+
+/** `ingress lab up|fail|heal|status|exec|down`: the whole system on this machine, in Docker. */
+export function registerLabCommand(program: Command, setExitCode: SetExitCode): void {
+  const lab = program
+    .command('lab')
+    .description('try the whole system on this machine: ingress nodes, local proxy, DNS, ACME, a client')
+    // So `exec NODE COMMAND -flags` hands the command's own flags to it, with or without `--`.
+    .enablePositionalOptions();
+  registerUp(lab, setExitCode);
+  registerFailHeal(lab, setExitCode, true);
+  registerFailHeal(lab, setExitCode, false);
+  registerDegrade(lab, setExitCode);
   lab
     .command('status')
     .description("the lab's nodes, addresses and health")

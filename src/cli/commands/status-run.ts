@@ -4,7 +4,7 @@ import { selectHosts } from '../../inventory/patterns.js';
 import { hostVars } from '../../inventory/vars.js';
 import { fleetRows, formatFleetTable } from '../../metrics/fleet.js';
 import type { FleetEntry } from '../../metrics/fleet.js';
-import type { DaemonStatus } from '../../metrics/status.js';
+import { DEFAULT_STATUS_PORT, parseDaemonStatus } from '../../metrics/status.js';
 import { renderConnectionVars } from '../../runner/connect.js';
 import { createTemplar } from '../../template/templar.js';
 import { connectionSpecFromVars } from '../../transport/connection-spec.js';
@@ -21,14 +21,8 @@ export interface StatusFlags {
 /** Where the daemon serves /status on the node: loopback by default (host vars can say otherwise). */
 function statusUrl(vars: Record<string, unknown>): string {
   const host = String(vars.ingress_daemon_status_host ?? '127.0.0.1');
-  const port = Number(vars.ingress_daemon_status_port ?? 9105);
+  const port = Number(vars.ingress_daemon_status_port ?? DEFAULT_STATUS_PORT);
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/status`;
-}
-
-function parseStatus(stdout: string): DaemonStatus {
-  const doc = JSON.parse(stdout) as Partial<DaemonStatus>;
-  if (typeof doc.node !== 'string' || !Array.isArray(doc.paths)) throw new Error('not a daemon status');
-  return { certificates: [], records: {}, allowSet: null, ...doc } as DaemonStatus;
 }
 
 async function fetchHost(
@@ -47,7 +41,7 @@ async function fetchHost(
     const url = statusUrl(vars);
     const result = await transport.exec(`curl -sS --max-time 5 '${url}'`, { timeoutMs: 10_000 });
     if (result.rc !== 0) return { host, error: result.stderr.trim() || `curl exited ${result.rc}` };
-    return { host, status: parseStatus(result.stdout) };
+    return { host, status: parseDaemonStatus(result.stdout) };
   } catch (err) {
     return { host, error: formatError(err) };
   }

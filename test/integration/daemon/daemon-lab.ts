@@ -10,6 +10,7 @@ import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { testNodeBundle } from '../../support/node-bundle.js';
 import { installPackages } from '../support/packages.js';
+import { waitFor } from '../../support/wait.js';
 
 const fixture = (name: string): URL => new URL(`../../fixtures/daemon/lab/${name}`, import.meta.url);
 const text = (name: string): Promise<string> => readFile(fixture(name), 'utf8');
@@ -36,26 +37,6 @@ export async function must(
   const result = await host.exec(command);
   if (result.rc !== 0) throw new Error(`${command}: rc ${result.rc}: ${result.stderr}${result.stdout}`);
   return result.stdout;
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** BIND with the DNS suite's key and named.conf, one dynamic zone lab.test, as a transient unit. */

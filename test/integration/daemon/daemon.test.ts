@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerStatusCommand } from '../../../src/cli/commands/status.js';
 import { useLab } from '../support/lab.js';
-import { buildDaemonLab, DAEMON_UNIT, must, NETS, waitFor, type DaemonLab } from './daemon-lab.js';
+import { waitFor } from '../../support/wait.js';
+import { buildDaemonLab, DAEMON_UNIT, must, NETS, type DaemonLab } from './daemon-lab.js';
 import {
   counter,
   daemonMetrics,
@@ -16,6 +17,7 @@ import {
   nftAllowSet,
   pathStates,
 } from './observe.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 let topo: DaemonLab | undefined;
 const lab = useLab(async (l) => {
@@ -134,7 +136,7 @@ describe('ingress daemon on lab hosts', { timeout: 60_000 }, () => {
       'ingress_firewall_updates_total{result="ok"}',
     );
     await must(dns, 'systemctl stop lab-named');
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    await sleep(12_000);
     expect(await nftAllowSet(proxy.host)).toEqual([`${NETS.wan1}.11`]);
     const metrics = await daemonMetrics(proxy.host);
     expect(counter(metrics, 'ingress_firewall_updates_total{result="ok"}')).toBe(updatesBefore);

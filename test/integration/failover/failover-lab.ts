@@ -12,11 +12,12 @@ import {
 import type { StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES, type StackHostName } from '../../../src/lab/topology.js';
 import type { DaemonStatus } from '../../../src/metrics/status.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 export const PATHS = ['wan1', 'wan2', 'mesh'] as const;
 export type PathName = (typeof PATHS)[number];
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 export async function must(stack: StackLab, host: StackHostName, command: string): Promise<string> {
   const result = await stack.hosts[host].exec(command);

@@ -11,6 +11,7 @@ import { testNodeBundle } from '../../support/node-bundle.js';
 import { useLab } from '../support/lab.js';
 import { startLoad } from './clients.js';
 import { buildHop, closeHop, INGRESS, LOCAL_PROXY, RELAY_PORT, type Hop } from './hop-lab.js';
+import { waitFor } from '../../support/wait.js';
 
 /**
  * Renewal with no operator: the signer runs on the local proxy (the CA state copied
@@ -74,18 +75,11 @@ async function startSignerOnLocalProxy(h: Hop): Promise<void> {
   await lp.put(`/etc/systemd/system/${unit.name}`, unit.text, { mode: 0o644 });
   await must(lp, `systemctl daemon-reload && systemctl start ${unit.name}`);
   await waitFor(
+    'the signer',
     async () => (await lp.exec(`ss -ltn | grep -q ':${SIGNER_PORT} '`)).rc === 0,
     20_000,
-    'the signer',
+    1_000,
   );
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
 }
 
 let hop: Hop | undefined;
@@ -134,25 +128,32 @@ describe('certificates renew themselves on the nodes', () => {
     const load = startLoad(h.ingress.host.address, RELAY_PORT, 20, 150_000);
     // The last logged connection may predate the swap: wait for one made with the new certificate.
     await waitFor(
+      'the first certificate in use',
       async () => (await presentedClientSerial(h)) === firstSerial,
       20_000,
-      'the first certificate in use',
+      1_000,
     );
     for (const node of [h.ingress, h.localProxy]) {
       await must(node.transport, 'systemctl start ingress-pki-renew.timer');
     }
     const seen = [firstSerial];
     await waitFor(
+      'two renewals of the ingress certificate',
       async () => {
         const serial = await fileSerial(h.ingress.transport, '/etc/ingress/pki/node.pem');
         if (serial !== seen[seen.length - 1]) seen.push(serial);
         return seen.length >= 3;
       },
       120_000,
-      'two renewals of the ingress certificate',
+      1_000,
     );
     const latest = seen[2] ?? '?';
-    await waitFor(async () => (await presentedClientSerial(h)) === latest, 10_000, 'HAProxy to present it');
+    await waitFor(
+      'HAProxy to present it',
+      async () => (await presentedClientSerial(h)) === latest,
+      10_000,
+      1_000,
+    );
     const report = await load.stop();
     expect(report.errors).toEqual([]);
     expect(report.failed).toBe(0);
@@ -195,10 +196,11 @@ describe('certificates renew themselves on the nodes', () => {
     for (const node of [h.ingress, h.localProxy]) {
       const loaded = new RegExp(`${node.host.name}: .*haproxy: runtime \\(crl-file`);
       await waitFor(
+        `the new CRL loaded on ${node.host.name}`,
         async () =>
           loaded.test(await must(node.transport, 'journalctl -u ingress-pki-renew -o cat --no-pager')),
         20_000,
-        `the new CRL loaded on ${node.host.name}`,
+        1_000,
       );
       expect((await must(node.transport, 'cat /etc/ingress/pki/crl.pem')).trim()).toBe(crl.trim());
     }

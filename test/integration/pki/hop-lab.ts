@@ -7,6 +7,7 @@ import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { installPackages } from '../support/packages.js';
 import { renderStackTemplate, type StackInventory } from '../../support/stack-templates.js';
+import { waitFor } from '../../support/wait.js';
 
 /** The stack's default ports (playbooks/tasks/defaults.yml): public HTTPS and the mTLS relay. */
 export const RELAY_PORT = 443;
@@ -44,14 +45,6 @@ async function startHaproxy(transport: Transport, config: string): Promise<void>
   await transport.put('/etc/haproxy/haproxy.cfg', config, { mode: 0o644 });
   await must(transport, 'haproxy -c -q -f /etc/haproxy/haproxy.cfg');
   await must(transport, 'systemctl restart haproxy && systemctl is-active haproxy');
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** The two nodes as the stack's inventory names them, for the shipped templates. */
@@ -121,9 +114,9 @@ export async function buildHop(lab: Lab): Promise<Hop> {
   );
   // The server is usable once HAProxy's own mTLS health check (with a PROXY header) passed.
   await waitFor(
+    'the ingress node to see the local proxy UP',
     async () => (await serverStatus(hop.ingress.transport)) === 'UP',
     20_000,
-    'the ingress node to see the local proxy UP',
   );
   return hop;
 }

@@ -24,6 +24,7 @@ import {
   type Hop,
   type HopNode,
 } from './hop-lab.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 let hop: Hop | undefined;
 useLab(async (lab) => {
@@ -109,7 +110,7 @@ describe('renewal and CA rotation on a live mTLS hop', () => {
     const load = startLoad(h.ingress.host.address, RELAY_PORT, 20, 150_000);
 
     const renewed = await renewBoth(h);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     expect(await servedServerSerial(h)).toBe(normalizeSerial(renewed[LOCAL_PROXY]?.record.serial ?? '?'));
     expect(await presentedClientSerial(h)).toBe(normalizeSerial(renewed[INGRESS]?.record.serial ?? '?'));
 
@@ -121,7 +122,7 @@ describe('renewal and CA rotation on a live mTLS hop', () => {
     expect(rotated[INGRESS]?.record.caId).toBe(newCa.id);
     expect(await pruneTrustBundle({ stateDir: h.stateDir })).toEqual([firstCa]);
     await pushTrustToBoth(h, ['ca-file', 'crl-file']);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
 
     const report = await load.stop();
     expect(report.errors).toEqual([]);

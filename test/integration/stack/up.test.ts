@@ -343,7 +343,10 @@ describe('the mTLS listeners and the mesh backup', () => {
     await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
     for (const node of INGRESS_NODES) {
       // fall 2 x inter 500 ms plus the connect timeout: the backup takes over within seconds.
-      const before = await pollStat(node, /^to_proxy_https,wan2-v6,DOWN,.*\n(?:.*\n)*?to_proxy_https,mesh,UP/m);
+      const before = await pollStat(
+        node,
+        /^to_proxy_https,wan2-v6,DOWN,.*\n(?:.*\n)*?to_proxy_https,mesh,UP/m,
+      );
       const got = await fetchThrough(node);
       expect(got.rc, `${got.out}\n${before}`).toBe(0);
       expect(JSON.parse(got.out)).toMatchObject({ service: 'demo' });

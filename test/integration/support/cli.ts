@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { timedRun } from '../../../bench/lib/timed.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -10,27 +10,16 @@ export interface CliResult {
 }
 
 /** Runs `ingress ARGS` from source as a user would, in its own process. */
-export function runCli(
+export async function runCli(
   args: string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  const { code, stdout, stderr } = await timedRun(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/entry.ts', ...args],
+    { cwd: repoRoot, timeoutMs: options.timeoutMs ?? 300_000, ...(options.env ? { env: options.env } : {}) },
+  );
+  return { code, stdout, stderr };
 }
 
 export interface RecapRow {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dockerode, LAB_LABEL } from '../../../src/lab/docker.js';
 import { createLab } from '../../../src/lab/lab.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 async function hostname(spec: Parameters<typeof SshTransport.connect>[0]): Promise<string> {
   const t = await SshTransport.connect(spec);
@@ -23,7 +24,7 @@ async function hostnameWithin(spec: Parameters<typeof SshTransport.connect>[0], 
       return await hostname(spec);
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabHost } from '../../../src/lab/lab.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { useLab } from '../support/lab.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 /**
  * Many short commands over one connection on a loaded machine: the case where
@@ -92,7 +93,7 @@ describe('SshTransport when the link really drops', () => {
   it('reconnects once for a command that had not started', async () => {
     expect((await transport.exec('echo before')).stdout).toBe('before\n');
     await dropLink();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(await transport.exec('echo after')).toEqual({ stdout: 'after\n', stderr: '', rc: 0 });
     expect(transport.reconnects).toBe(1);
   });
@@ -105,7 +106,7 @@ describe('SshTransport when the link really drops', () => {
         Promise.reject(new Error(`expected the command to be cut off, got ${JSON.stringify(result)}`)),
       (err: unknown) => err,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     await dropLink();
     await expect(running).resolves.toMatchObject({
       code: 'E_UNREACHABLE',

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCa } from '../../../src/pki/ca.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';
 import { testNodeBundle } from '../../support/node-bundle.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 /**
  * The node program as systemd runs it: started for real on loopback, then told to stop.
@@ -145,7 +146,7 @@ describe('the node program stops when told', () => {
     await writeFile(config, daemonConfig(await freePort()));
     const { child } = await start(['daemon', '--config', config], /daemon started/);
     // Let probes and DNS reads get under way, so the stop meets work in flight.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     const stopped = await stopTimed(child, signal);
     expect([stopped.code, stopped.signal]).toEqual([0, null]);
     expect(stopped.ms).toBeLessThan(STOP_WITHIN_MS);
@@ -174,7 +175,7 @@ describe('the node program stops when told', () => {
     client.on('error', () => undefined);
     await new Promise((resolve) => client.once('connect', resolve));
     // As systemd would: a stop comes some time after start, not in the same millisecond.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const stopped = await stopTimed(child, 'SIGTERM');
     client.destroy();
     expect([stopped.code, stopped.signal]).toEqual([0, null]);
@@ -190,7 +191,7 @@ describe('the node program stops when told', () => {
     });
     // Wait until it has reached the silent signer and hangs there.
     const deadline = Date.now() + 15_000;
-    while (accepted === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (accepted === before && Date.now() < deadline) await sleep(50);
     expect(accepted).toBeGreaterThan(before);
     const stopped = await stopTimed(child, 'SIGTERM');
     expect([stopped.code, stopped.signal]).toEqual([0, null]);

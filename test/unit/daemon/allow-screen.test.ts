@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusedAddressReason, screenName } from '../../../src/daemon/allow-screen.js';
 import type { DaemonEvent } from '../../../src/daemon/types.js';
-import { buildStatus } from '../../../src/metrics/status.js';
+import { buildStatus } from '../../../src/daemon/status.js';
 import { loadConfig, ofKind, Scenario } from './harness.js';
 
 const N1 = 'ingress-1.nodes.example.org';

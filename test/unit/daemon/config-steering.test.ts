@@ -2,18 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDaemonConfig } from '../../../src/daemon/config.js';
 import { STEERING_DEFAULTS } from '../../../src/daemon/config-steering.js';
-import { IngressError } from '../../../src/errors.js';
 import { fixturePath, loadConfig } from './harness.js';
+import { errorOf } from '../../support/error-of.js';
 
-function errorOf(text: string, file = 'daemon.yml'): IngressError {
-  try {
-    parseDaemonConfig(text, file);
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('parsed without error');
-}
+const configError = (text: string, file = 'daemon.yml') => errorOf(() => parseDaemonConfig(text, file));
 
 const base = readFileSync(fixturePath('ingress.yml'), 'utf8');
 
@@ -42,19 +34,19 @@ describe('steering config', () => {
 
   it('refuses thresholds out of order, naming file, line and key', () => {
     const file = fixturePath('bad-steering.yml');
-    const err = errorOf(readFileSync(file, 'utf8'), file);
+    const err = configError(readFileSync(file, 'utf8'), file);
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toMatchObject({ file, line: 41, field: 'steering.degradeMs' });
     expect(err.message).toMatch(/above recoverMs \(120\)/);
   });
 
   it('refuses a wrong type or range with the key and its line', () => {
-    const err = errorOf(`${base}steering:\n  enabled: "yes"\n`);
+    const err = configError(`${base}steering:\n  enabled: "yes"\n`);
     expect(err.location).toMatchObject({ field: 'steering.enabled', line: base.split('\n').length + 1 });
-    expect(errorOf(`${base}steering:\n  minWeight: 100\n`).location?.field).toBe('steering.minWeight');
-    expect(errorOf(`${base}steering: 5\n`).message).toMatch(/must be a mapping/);
+    expect(configError(`${base}steering:\n  minWeight: 100\n`).location?.field).toBe('steering.minWeight');
+    expect(configError(`${base}steering: 5\n`).message).toMatch(/must be a mapping/);
     expect(
-      errorOf(base.replace('backend: home, server: wan1', 'backend: [], server: wan1')).location,
+      configError(base.replace('backend: home, server: wan1', 'backend: [], server: wan1')).location,
     ).toMatchObject({ field: 'paths[0].backend', line: 5 });
   });
 });

@@ -3,16 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { isPrivateListenHost, parseDaemonConfig } from '../../../src/daemon/config.js';
 import { IngressError } from '../../../src/errors.js';
 import { fixturePath, loadConfig } from './harness.js';
+import { errorOf } from '../../support/error-of.js';
 
 function parseError(name: string): IngressError {
   const file = fixturePath(name);
-  try {
-    parseDaemonConfig(readFileSync(file, 'utf8'), file);
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error(`${name} parsed without error`);
+  return errorOf(() => parseDaemonConfig(readFileSync(file, 'utf8'), file));
 }
 
 const TLS_LISTEN = '  tls: { caFile: /ca.pem, certFile: /node.crt, keyFile: /node.key }\n';

@@ -73,3 +73,26 @@ export function server(admin: ObservedServer['admin'], operational = true, weigh
 export function haproxyState(wan1: ObservedServer, wan2: ObservedServer, mesh: ObservedServer): DaemonEvent {
   return { type: 'haproxy-state', servers: { 'home/wan1': wan1, 'home/wan2': wan2, 'home/mesh': mesh } };
 }
+
+/** The DNS view of the service name: `addresses` in its A record, no AAAA. */
+export function serviceRecords(addresses: string[], name = 'www.example.org'): DaemonEvent {
+  return {
+    type: 'dns-observed',
+    ok: true,
+    records: [
+      { name, type: 'A', addresses, ttlS: 60 },
+      { name, type: 'AAAA', addresses: [], ttlS: 60 },
+    ],
+  };
+}
+
+/** A peer answers: serving, holding `deadPeers` dead. */
+export function peerReport(s: Scenario, peer: string, deadPeers: string[]): void {
+  s.at(s.nowMs + 1, { type: 'peer-status', peer, ok: true, serving: true, deadPeers });
+}
+
+/** A peer times out `times` times in a row, a second apart. */
+export function peerUnreachable(s: Scenario, peer: string, times = 3): void {
+  for (let i = 0; i < times; i += 1)
+    s.at(s.nowMs + 1000, { type: 'peer-status', peer, ok: false, reason: 'timeout' });
+}

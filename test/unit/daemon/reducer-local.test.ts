@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonEvent } from '../../../src/daemon/types.js';
 import { refreshDelayMs } from '../../../src/daemon/timers.js';
-import { loadConfig, ofKind, Scenario } from './harness.js';
+import { loadConfig, ofKind, Scenario, serviceRecords } from './harness.js';
 
 const N1 = 'ingress-1.nodes.example.org';
 const N2 = 'ingress-2.nodes.example.org';
-const WWW = 'www.example.org';
 
 function resolved(n1: string[], n2: string[], ttlS = 60): DaemonEvent {
   const rec = (name: string, addresses: string[]) => [
@@ -15,21 +14,10 @@ function resolved(n1: string[], n2: string[], ttlS = 60): DaemonEvent {
   return { type: 'dns-observed', ok: true, records: [...rec(N1, n1), ...rec(N2, n2)] };
 }
 
-function published(a: string[]): DaemonEvent {
-  return {
-    type: 'dns-observed',
-    ok: true,
-    records: [
-      { name: WWW, type: 'A', addresses: a, ttlS: 60 },
-      { name: WWW, type: 'AAAA', addresses: [], ttlS: 60 },
-    ],
-  };
-}
-
 /** The local proxy with a confirmed allow-set of both ingress nodes, both published. */
 function settled(): Scenario {
   const s = new Scenario(loadConfig('local.yml'));
-  s.at(0, published(['203.0.113.1', '203.0.113.2']));
+  s.at(0, serviceRecords(['203.0.113.1', '203.0.113.2']));
   s.at(1, resolved(['203.0.113.1', '2001:db8::1'], ['203.0.113.2']));
   s.at(2, { type: 'firewall-result', ok: true, addresses: ['203.0.113.1', '203.0.113.2', '2001:db8::1'] });
   return s;
@@ -115,7 +103,7 @@ describe('make before break (local side)', () => {
       ok: true,
       addresses: ['2001:db8::1', '203.0.113.1', '203.0.113.2', '203.0.113.7'],
     });
-    effects = s.at(20_000, published(['203.0.113.1', '203.0.113.7']));
+    effects = s.at(20_000, serviceRecords(['203.0.113.1', '203.0.113.7']));
     expect(ofKind(effects, 'firewallReplace')[0]?.addresses).toEqual([
       '2001:db8::1',
       '203.0.113.1',

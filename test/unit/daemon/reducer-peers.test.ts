@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonConfig } from '../../../src/daemon/config.js';
-import type { DaemonEvent } from '../../../src/daemon/types.js';
-import { loadConfig, Scenario } from './harness.js';
+import { loadConfig, peerReport, peerUnreachable, Scenario, serviceRecords } from './harness.js';
 
 const WWW = 'www.example.org';
-
-function observed(a: string[]): DaemonEvent {
-  return {
-    type: 'dns-observed',
-    ok: true,
-    records: [
-      { name: WWW, type: 'A', addresses: a, ttlS: 60 },
-      { name: WWW, type: 'AAAA', addresses: [], ttlS: 60 },
-    ],
-  };
-}
 
 /** ingress-1 serving (one path up), the name holding all three nodes, every peer seen once. */
 function cluster(patch?: (c: DaemonConfig) => DaemonConfig): Scenario {
@@ -22,17 +10,8 @@ function cluster(patch?: (c: DaemonConfig) => DaemonConfig): Scenario {
   s.probes('wan1', '++');
   for (const peer of s.state.config.peers)
     s.at(s.nowMs + 1, { type: 'peer-status', peer: peer.name, ok: true, serving: true });
-  s.at(s.nowMs + 1, observed(['203.0.113.1', '203.0.113.2', '203.0.113.3']));
+  s.at(s.nowMs + 1, serviceRecords(['203.0.113.1', '203.0.113.2', '203.0.113.3']));
   return s;
-}
-
-function peerDown(s: Scenario, peer: string, times = 3): void {
-  for (let i = 0; i < times; i += 1)
-    s.at(s.nowMs + 1000, { type: 'peer-status', peer, ok: false, reason: 'timeout' });
-}
-
-function report(s: Scenario, peer: string, deadPeers: string[]): void {
-  s.at(s.nowMs + 1, { type: 'peer-status', peer, ok: true, serving: true, deadPeers });
 }
 
 describe('peer records and quorum', () => {
@@ -42,15 +21,15 @@ describe('peer records and quorum', () => {
 
   it('a minority cannot remove a peer: our own vote alone is not enough', () => {
     const s = cluster();
-    peerDown(s, 'ingress-3');
+    peerUnreachable(s, 'ingress-3');
     expect(s.state.peers['ingress-3']?.alive).toBe(false);
     expect(s.of('dnsReplace')).toEqual([]);
   });
 
   it('removes a dead peer once a majority of live ingress nodes agree', () => {
     const s = cluster();
-    peerDown(s, 'ingress-3');
-    report(s, 'ingress-2', ['ingress-3']);
+    peerUnreachable(s, 'ingress-3');
+    peerReport(s, 'ingress-2', ['ingress-3']);
     expect(s.of('dnsReplace')).toEqual([
       {
         kind: 'dnsReplace',
@@ -64,7 +43,7 @@ describe('peer records and quorum', () => {
 
   it('a vote from a peer we consider dead does not count', () => {
     const s = cluster();
-    peerDown(s, 'ingress-2');
+    peerUnreachable(s, 'ingress-2');
     // ingress-2 comes back with one good report: not yet alive (rise 2), so its vote is ignored.
     s.at(s.nowMs + 1, {
       type: 'peer-status',
@@ -73,7 +52,7 @@ describe('peer records and quorum', () => {
       serving: true,
       deadPeers: ['ingress-3'],
     });
-    peerDown(s, 'ingress-3');
+    peerUnreachable(s, 'ingress-3');
     expect(s.of('dnsReplace').filter((e) => !e.wanted.includes('203.0.113.2'))).toEqual([]);
     expect(s.of('dnsReplace').filter((e) => !e.wanted.includes('203.0.113.3'))).toEqual([]);
   });
@@ -86,9 +65,9 @@ describe('peer records and quorum', () => {
     s.probes('wan1', '---');
     s.probes('wan2', '---');
     s.probes('mesh', '---');
-    s.at(s.nowMs + 1, observed(['203.0.113.2']));
-    peerDown(s, 'ingress-2');
-    peerDown(s, 'ingress-2');
+    s.at(s.nowMs + 1, serviceRecords(['203.0.113.2']));
+    peerUnreachable(s, 'ingress-2');
+    peerUnreachable(s, 'ingress-2');
     expect(s.state.peers['ingress-2']?.alive).toBe(false);
     expect(s.of('dnsReplace')).toEqual([]);
     expect(s.of('log').filter((l) => l.msg === 'refusing to remove the last record')).toHaveLength(1);
@@ -101,8 +80,8 @@ describe('peer records and quorum', () => {
 
   it('puts a recovered peer back', () => {
     const s = cluster();
-    peerDown(s, 'ingress-3');
-    report(s, 'ingress-2', ['ingress-3']);
+    peerUnreachable(s, 'ingress-3');
+    peerReport(s, 'ingress-2', ['ingress-3']);
     s.at(s.nowMs + 1, {
       type: 'dns-result',
       name: WWW,
@@ -110,7 +89,7 @@ describe('peer records and quorum', () => {
       ok: true,
       wanted: ['203.0.113.1', '203.0.113.2'],
     });
-    report(s, 'ingress-2', []);
+    peerReport(s, 'ingress-2', []);
     s.at(s.nowMs + 1000, { type: 'peer-status', peer: 'ingress-3', ok: true, serving: true });
     s.at(s.nowMs + 1000, { type: 'peer-status', peer: 'ingress-3', ok: true, serving: true });
     expect(s.of('dnsReplace').at(-1)).toMatchObject({
@@ -141,9 +120,9 @@ describe('peer records and quorum', () => {
 
   it('sends one replace at a time per record and re-reads after a failed compare-and-set', () => {
     const s = cluster();
-    peerDown(s, 'ingress-3');
-    report(s, 'ingress-2', ['ingress-3']);
-    report(s, 'ingress-2', ['ingress-3']);
+    peerUnreachable(s, 'ingress-3');
+    peerReport(s, 'ingress-2', ['ingress-3']);
+    peerReport(s, 'ingress-2', ['ingress-3']);
     expect(s.of('dnsReplace')).toHaveLength(1);
     const effects = s.at(s.nowMs + 1, {
       type: 'dns-result',
@@ -169,7 +148,7 @@ describe('make before break (ingress side)', () => {
     const s = new Scenario(
       loadConfig('ingress.yml', (c) => ({ ...c, localProxyStatusUrl: 'http://[200:abcd::1]:9105/status' })),
     );
-    s.at(0, observed(['203.0.113.2']));
+    s.at(0, serviceRecords(['203.0.113.2']));
     s.probes('wan1', '++');
     expect(s.of('dnsReplace')).toEqual([]);
     s.at(s.nowMs + 1, { type: 'upstream-allow', ok: true, addresses: ['203.0.113.2'] });

@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus } from '../../../src/metrics/status.js';
-import type { DaemonEvent } from '../../../src/daemon/types.js';
-import { loadConfig, ofKind, Scenario } from './harness.js';
+import { buildStatus } from '../../../src/daemon/status.js';
+import { loadConfig, ofKind, peerReport, peerUnreachable, Scenario, serviceRecords } from './harness.js';
 
 const WWW = 'www.example.org';
 const ME = '203.0.113.1';
 const PEER = '203.0.113.2';
 
-function observed(a: string[]): DaemonEvent {
-  return {
-    type: 'dns-observed',
-    ok: true,
-    records: [
-      { name: WWW, type: 'A', addresses: a, ttlS: 60 },
-      { name: WWW, type: 'AAAA', addresses: [], ttlS: 60 },
-    ],
-  };
-}
-
 /** ingress-1 of two, serving, both records published, ingress-2 and the witness (home) seen once. */
 function pair(): Scenario {
   const s = new Scenario(loadConfig('ingress-pair.yml'));
   s.probes('wan1', '++');
-  report(s, 'ingress-2', []);
-  report(s, 'home', []);
-  s.at(s.nowMs + 1, observed([ME, PEER]));
+  peerReport(s, 'ingress-2', []);
+  peerReport(s, 'home', []);
+  s.at(s.nowMs + 1, serviceRecords([ME, PEER]));
   return s;
-}
-
-function unreachable(s: Scenario, peer: string, times = 3): void {
-  for (let i = 0; i < times; i += 1)
-    s.at(s.nowMs + 1000, { type: 'peer-status', peer, ok: false, reason: 'timeout' });
-}
-
-function report(s: Scenario, peer: string, deadPeers: string[]): void {
-  s.at(s.nowMs + 1, { type: 'peer-status', peer, ok: true, serving: true, deadPeers });
 }
 
 describe('two ingress nodes and the local proxy as witness', () => {
@@ -52,10 +31,10 @@ describe('two ingress nodes and the local proxy as witness', () => {
 
   it('removes a dead ingress node once the surviving node and the witness agree', () => {
     const s = pair();
-    unreachable(s, 'ingress-2');
+    peerUnreachable(s, 'ingress-2');
     expect(s.state.peers['ingress-2']?.alive).toBe(false);
     expect(s.of('dnsReplace')).toEqual([]); // our vote alone: 1 of 2
-    report(s, 'home', ['ingress-2']);
+    peerReport(s, 'home', ['ingress-2']);
     expect(s.of('dnsReplace')).toEqual([
       { kind: 'dnsReplace', name: WWW, type: 'A', expected: [ME, PEER], wanted: [ME] },
     ]);
@@ -64,9 +43,9 @@ describe('two ingress nodes and the local proxy as witness', () => {
   it('an isolated node, seeing the peer and the witness dead, removes nothing', () => {
     const s = pair();
     // The witness's last word before we lost it was that ingress-2 is dead: stale, it must not count.
-    report(s, 'home', ['ingress-2']);
-    unreachable(s, 'home');
-    unreachable(s, 'ingress-2');
+    peerReport(s, 'home', ['ingress-2']);
+    peerUnreachable(s, 'home');
+    peerUnreachable(s, 'ingress-2');
     expect(s.state.peers['home']?.alive).toBe(false);
     expect(s.state.peers['ingress-2']?.alive).toBe(false);
     expect(s.of('dnsReplace')).toEqual([]);
@@ -79,22 +58,22 @@ describe('two ingress nodes and the local proxy as witness', () => {
     s.probes('wan2', '---');
     s.probes('mesh', '---');
     s.at(s.nowMs + 1, { type: 'dns-result', name: WWW, rrtype: 'A', ok: true, wanted: [PEER] });
-    s.at(s.nowMs + 1, observed([PEER]));
+    s.at(s.nowMs + 1, serviceRecords([PEER]));
     const before = s.of('dnsReplace').length;
-    unreachable(s, 'ingress-2');
-    report(s, 'home', ['ingress-2']);
+    peerUnreachable(s, 'ingress-2');
+    peerReport(s, 'home', ['ingress-2']);
     expect(s.of('dnsReplace')).toHaveLength(before);
     expect(s.of('log').filter((l) => l.msg === 'refusing to remove the last record')).toHaveLength(1);
   });
 
   it('puts the recovered node back', () => {
     const s = pair();
-    unreachable(s, 'ingress-2');
-    report(s, 'home', ['ingress-2']);
+    peerUnreachable(s, 'ingress-2');
+    peerReport(s, 'home', ['ingress-2']);
     s.at(s.nowMs + 1, { type: 'dns-result', name: WWW, rrtype: 'A', ok: true, wanted: [ME] });
     // Back after `rise` good reports, while the witness has not yet noticed: one vote is no quorum.
-    report(s, 'ingress-2', []);
-    report(s, 'ingress-2', []);
+    peerReport(s, 'ingress-2', []);
+    peerReport(s, 'ingress-2', []);
     expect(s.state.peers['ingress-2']?.alive).toBe(true);
     expect(s.of('dnsReplace').at(-1)).toEqual({
       kind: 'dnsReplace',
@@ -107,8 +86,8 @@ describe('two ingress nodes and the local proxy as witness', () => {
 
   it('never treats the witness as a target, nor publishes it as a dead peer', () => {
     const s = pair();
-    unreachable(s, 'home');
-    report(s, 'ingress-2', ['home']);
+    peerUnreachable(s, 'home');
+    peerReport(s, 'ingress-2', ['home']);
     expect(s.of('dnsReplace')).toEqual([]);
     const status = buildStatus(s.state, s.nowMs);
     expect(status.deadPeers).toEqual([]);
@@ -144,8 +123,8 @@ describe('the local proxy watches the ingress nodes', () => {
         { name: 'home.mesh.example.org', type: 'AAAA', addresses: ['200:abcd::1'], ttlS: 60 },
       ],
     });
-    report(s, 'ingress-2', []);
-    unreachable(s, 'ingress-1');
+    peerReport(s, 'ingress-2', []);
+    peerUnreachable(s, 'ingress-1');
     expect(buildStatus(s.state, s.nowMs).deadPeers).toEqual(['ingress-1']);
     expect(s.of('dnsReplace')).toEqual([]);
   });

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import { parseKeyFile, selectKey } from '../../../src/dns/key-file.js';
+import { errorOf } from '../../support/error-of.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/dns/${name}`, import.meta.url), 'utf8');
-
-function errorOf(run: () => unknown): IngressError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
-}
 
 describe('parseKeyFile', () => {
   it('reads the output of tsig-keygen', () => {

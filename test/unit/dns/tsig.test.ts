@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import { signMessage, stripTsig, verifyResponse } from '../../../src/dns/tsig.js';
 import type { TsigKey } from '../../../src/dns/types.js';
+import { errorOf } from '../../support/error-of.js';
 
 interface NsupdateVectors {
   key: TsigKey;
@@ -32,16 +32,6 @@ function namedCase(name: string) {
     requestMac: Buffer.from(c.requestMacHex, 'hex'),
     clock: { now: () => c.receivedAtMs },
   };
-}
-
-function errorOf(run: () => void): IngressError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
 }
 
 describe('signMessage matches BIND nsupdate byte for byte', () => {

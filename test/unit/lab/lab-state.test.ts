@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import type { LabState } from '../../../src/lab/lab-state.js';
 import { labPaths, parseLabState, readLabState, writeLabState } from '../../../src/lab/lab-state.js';
+import { errorOf } from '../../support/error-of.js';
 
 const good: LabState = {
   version: 1,
@@ -14,16 +14,6 @@ const good: LabState = {
   phase: 'ready',
   tsig: { name: 'ingress-update', algorithm: 'hmac-sha256', secretBase64: 'c2VjcmV0c2VjcmV0' },
 };
-
-function errorOf(fn: () => unknown): IngressError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
-}
 
 describe('parseLabState', () => {
   it('reads back what was written', () => {

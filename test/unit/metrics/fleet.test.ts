@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fleetRows, formatFleetTable } from '../../../src/metrics/fleet.js';
-import { buildStatus } from '../../../src/metrics/status.js';
+import { buildStatus } from '../../../src/daemon/status.js';
 import { loadConfig, Scenario } from '../daemon/harness.js';
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus, parsePeerStatus } from '../../../src/metrics/status.js';
+import { buildStatus } from '../../../src/daemon/status.js';
+import { parseDaemonStatus, parsePeerStatus } from '../../../src/metrics/status.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startStatusServer, statusHandler } from '../../../src/daemon/http.js';
 import { createDaemonMetrics } from '../../../src/metrics/registry.js';
 import { loadConfig, Scenario } from '../daemon/harness.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 describe('status snapshot', () => {
   it('shows each path with its state, reason and recent timeline', () => {
@@ -44,6 +46,17 @@ describe('status snapshot', () => {
     expect(parsePeerStatus(wire())).toEqual({ serving: false, deadPeers: ['ingress-3'], allowSet: null });
     expect(parsePeerStatus({ serving: 'yes', deadPeers: [] })).toBeNull();
     expect(parsePeerStatus(null)).toBeNull();
+  });
+
+  it('reads a whole /status answer for display, and refuses what is not one', () => {
+    const s = new Scenario(loadConfig('ingress.yml'));
+    const built = buildStatus(s.state, s.nowMs);
+    expect(parseDaemonStatus(JSON.stringify(built))).toEqual(built);
+    // An older daemon without certificates, records or an allow-set still shows.
+    const { certificates: _c, records: _r, allowSet: _a, ...older } = built;
+    expect(parseDaemonStatus(JSON.stringify(older))).toEqual(built);
+    expect(() => parseDaemonStatus('{"node":"x"}')).toThrow('not a daemon status');
+    expect(() => parseDaemonStatus('<html>')).toThrow(SyntaxError);
   });
 
   it('serves /status and /metrics on loopback and refuses a public address', async () => {
@@ -113,7 +126,7 @@ describe('status snapshot', () => {
       for (const { host, port } of bound) {
         expect(await (await fetch(`http://${host}:${port}/status`)).json()).toEqual({ node: 'x' });
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       // No Yggdrasil interface here: the address never comes up, and the daemon keeps serving loopback.
       expect(errors.length).toBeGreaterThan(1);
       expect(new Set(errors)).toEqual(new Set(['200:dead::1']));
@@ -121,7 +134,7 @@ describe('status snapshot', () => {
       await server.close();
     }
     const after = errors.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     expect(errors.length).toBe(after);
   });
 

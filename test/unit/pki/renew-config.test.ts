@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import { NODE_PKI_PATHS } from '../../../src/pki/node-paths.js';
 import { parseRenewConfig } from '../../../src/pki/renew-config.js';
 import { renderRenewUnits, renderSignerUnit } from '../../../src/pki/renew-units.js';
+import { errorOf } from '../../support/error-of.js';
+
+const configError = (text: string) => errorOf(() => parseRenewConfig(text, FILE));
 
 const FILE = '/etc/ingress/pki-agent.yml';
-
-function errorOf(text: string): IngressError {
-  try {
-    parseRenewConfig(text, FILE);
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
 
 describe('the renewal agent config', () => {
   it('fills the node defaults', () => {
@@ -48,15 +40,15 @@ describe('the renewal agent config', () => {
   });
 
   it('names the file, line and field of a bad value', () => {
-    const err = errorOf('name: ingress-1\nsigner:\n  url: http://10.0.0.2:9443\n');
+    const err = configError('name: ingress-1\nsigner:\n  url: http://10.0.0.2:9443\n');
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toEqual({ file: FILE, field: 'signer.url', line: 3 });
     expect(err.message).toBe('signer.url must be an https:// URL, got "http://10.0.0.2:9443"');
-    expect(errorOf('signer:\n  url: https://a:1\n').location).toMatchObject({ field: 'name' });
-    expect(errorOf('name: ../x\nsigner: { url: "https://a:1" }').message).toBe(
+    expect(configError('signer:\n  url: https://a:1\n').location).toMatchObject({ field: 'name' });
+    expect(configError('name: ../x\nsigner: { url: "https://a:1" }').message).toBe(
       'invalid certificate name "../x"',
     );
-    expect(errorOf('name: a\nsigner: { url: "https://a:1" }\nrenewFraction: 1.5\n').location).toEqual({
+    expect(configError('name: a\nsigner: { url: "https://a:1" }\nrenewFraction: 1.5\n').location).toEqual({
       file: FILE,
       field: 'renewFraction',
       line: 3,

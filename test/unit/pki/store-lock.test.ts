@@ -8,6 +8,7 @@ import { signCsr } from '../../../src/pki/issue.js';
 import { withLock } from '../../../src/pki/lock.js';
 import { listIssued, readState, resolveStateDir } from '../../../src/pki/store.js';
 import { nodeCsr, tempDir } from './helpers.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -53,7 +54,7 @@ describe('state store', () => {
     const hold = (tag: string) =>
       withLock(dir, async () => {
         order.push(`${tag}+`);
-        await new Promise((r) => setTimeout(r, 30));
+        await sleep(30);
         order.push(`${tag}-`);
       });
     await Promise.all([hold('a'), hold('b')]);

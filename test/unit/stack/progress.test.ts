@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostStats, RunSink } from '../../../src/runner/output-types.js';
 import { createProgress, waitingLine } from '../../../src/stack/progress.js';
 import { siteLimit } from '../../../src/stack/up.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 const quiet: RunSink = {
   playStart: () => undefined,
@@ -31,7 +32,7 @@ describe('progress', () => {
     sink.taskStart('slow', 'task');
     sink.hostResult({ host: 'a', status: 'ok', result: {} });
     nowMs = 3_000;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     expect(written).toContain('\r\x1b[K… slow: waiting on b (3 s)');
     sink.taskStart('next', 'task');
     progress.stop();
@@ -51,7 +52,7 @@ describe('progress', () => {
     sink.hostResult({ host: 'a', status: 'failed', result: {} });
     sink.hostResult({ host: 'b', status: 'ok', result: {} });
     sink.taskStart('second', 'task');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     progress.stop();
     expect(written).toContain('… second: waiting on b (0 s)\n');
     expect(written).not.toContain('\r');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentUnits } from '../../../src/stack/agents.js';
-import { parseSignInput } from '../../../src/stack/node-commands.js';
+import { parseSignInput } from '../../../src/stack/sign-input.js';
 import { pkiSettings, rollingBatch } from '../../../src/stack/settings.js';
 
 describe('ingress_pki settings', () => {

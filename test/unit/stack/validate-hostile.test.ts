@@ -1,33 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import { validateStackConfig } from '../../../src/stack/load.js';
 import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
+import { errorOf, rejectionOf } from '../../support/error-of.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/stack/', import.meta.url));
 const read = (name: string): string => readFileSync(`${fixtures}${name}`, 'utf8');
 const inventories = fileURLToPath(new URL('../../../inventories/', import.meta.url));
-
-function failure(run: () => void): IngressError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
-}
-
-async function asyncFailure(run: () => Promise<void>): Promise<IngressError> {
-  try {
-    await run();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
-}
 
 describe('hostile values in group_vars', () => {
   it.each([
@@ -37,7 +17,7 @@ describe('hostile values in group_vars', () => {
     ['ca-bundle-newline.yml', 'ingress_acme.ca_bundle', 4, 'must be an absolute path'],
     ['acme-directory-http.yml', 'ingress_acme.directory', 2, 'must be an https:// URL'],
   ])('%s is refused naming file, line and key', (name, field, line, text) => {
-    const err = failure(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
+    const err = errorOf(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toEqual({ file: `group_vars/${name}`, line, field });
     expect(err.message).toContain(text);
@@ -46,7 +26,7 @@ describe('hostile values in group_vars', () => {
 
 describe('hostile values in the inventory', () => {
   it('refuses a host name that is not an identifier, in hosts.yml', () => {
-    const err = failure(() => validateHostsText('hosts.yml', read('broken/hosts-hostile-name.yml')));
+    const err = errorOf(() => validateHostsText('hosts.yml', read('broken/hosts-hostile-name.yml')));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toMatchObject({ file: 'hosts.yml', line: 7 });
     expect(err.location?.field).toContain('all.children.ingress.hosts.edge-2');
@@ -72,14 +52,14 @@ describe('hostile values in the inventory', () => {
       'login name',
     ],
   ])('%s is refused naming file, line and key', async (source, file, line, field, text) => {
-    const err = await asyncFailure(() => validateStackConfig([`${fixtures}broken/${source}`]));
+    const err = await rejectionOf(() => validateStackConfig([`${fixtures}broken/${source}`]));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toEqual({ file: `${fixtures}broken/${file}`, line, field });
     expect(err.message).toContain(text);
   });
 
   it('refuses a hostile host name in an INI inventory', async () => {
-    const err = await asyncFailure(() => validateStackConfig([`${fixtures}broken/ini-hostile-name`]));
+    const err = await rejectionOf(() => validateStackConfig([`${fixtures}broken/ini-hostile-name`]));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toMatchObject({ file: `${fixtures}broken/ini-hostile-name`, line: 2 });
   });

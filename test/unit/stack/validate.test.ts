@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
 import { validateGroupVarsText, validateHostsText } from '../../../src/stack/validate.js';
+import { errorOf } from '../../support/error-of.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/stack/', import.meta.url));
 const read = (name: string): string => readFileSync(`${fixtures}${name}`, 'utf8');
-
-function failure(run: () => void): IngressError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error('expected an IngressError');
-}
 
 describe('validateGroupVarsText', () => {
   it('accepts a complete configuration', () => {
@@ -32,14 +22,14 @@ describe('validateGroupVarsText', () => {
     ['steering-negative-dwell.yml', 'ingress_steering.dwellMs', 3, 'from 0 to 3600000'],
     ['rolling-batch-words.yml', 'ingress_rolling_batch', 3, 'a count of nodes or a percentage'],
   ])('%s fails with E_CONFIG naming file, line and key', (name, field, line, text) => {
-    const err = failure(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
+    const err = errorOf(() => validateGroupVarsText(`group_vars/${name}`, read(`broken/${name}`)));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toEqual({ file: `group_vars/${name}`, line, field });
     expect(err.message).toContain(text);
   });
 
   it('reports YAML syntax errors with their line', () => {
-    const err = failure(() => validateGroupVarsText('x.yml', 'ingress_ports:\n  http: [1,\n'));
+    const err = errorOf(() => validateGroupVarsText('x.yml', 'ingress_ports:\n  http: [1,\n'));
     expect(err.code).toBe('E_CONFIG');
     expect(err.location?.file).toBe('x.yml');
     expect(err.location?.line).toBeGreaterThan(1);
@@ -56,7 +46,7 @@ describe('validateHostsText', () => {
   });
 
   it('names a misspelt host variable with its path', () => {
-    const err = failure(() => validateHostsText('hosts.yml', read('broken/hosts-unknown.yml')));
+    const err = errorOf(() => validateHostsText('hosts.yml', read('broken/hosts-unknown.yml')));
     expect(err.location).toEqual({
       file: 'hosts.yml',
       line: 7,

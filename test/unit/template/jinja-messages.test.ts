@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IngressError } from '../../../src/errors.js';
+import type { IngressError } from '../../../src/errors.js';
 import { createTemplar } from '../../../src/template/templar.js';
+import { errorOf } from '../../support/error-of.js';
+
+const syntaxError = (template: string): IngressError =>
+  errorOf(() => createTemplar().renderText(template, { foo: 1, y: [] }, 'task.yml'));
 
 interface Case {
   template: string;
@@ -12,16 +16,6 @@ interface Case {
 const cases = JSON.parse(
   readFileSync(new URL('../../fixtures/template/jinja-syntax-errors.json', import.meta.url), 'utf8'),
 ) as Case[];
-
-function syntaxError(template: string): IngressError {
-  try {
-    createTemplar().renderText(template, { foo: 1, y: [] }, 'task.yml');
-  } catch (err) {
-    if (err instanceof IngressError) return err;
-    throw err;
-  }
-  throw new Error(`${JSON.stringify(template)} rendered`);
-}
 
 describe('template syntax errors in Jinja2 words', () => {
   it.each(cases.filter((c) => c.jinja2).map((c) => [c.template, c.jinja2] as const))(

@@ -3,6 +3,7 @@ import { IngressError } from '../../../src/errors.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { TransportPool } from '../../../src/transport/pool.js';
 import type { ConnectionSpec } from '../../../src/transport/types.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 const spec = (hostName: string): ConnectionSpec => ({
   hostName,
@@ -19,7 +20,7 @@ const spec = (hostName: string): ConnectionSpec => ({
 function countingConnect(fail = false) {
   const made: LocalTransport[] = [];
   const connect = async (s: ConnectionSpec) => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     if (fail) throw new IngressError('E_UNREACHABLE', `host unreachable: ${s.hostName}`);
     const transport = new LocalTransport(s.hostName);
     made.push(transport);

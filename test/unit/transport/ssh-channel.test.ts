@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readableEd25519 } from '../../../src/lab/ssh-keys.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { ConnectionSpec } from '../../../src/transport/types.js';
+import { sleep } from '../../../src/time/sleep.js';
 
 /**
  * An in-process sshd on loopback whose exec handler the test writes, to make
@@ -111,7 +112,7 @@ describe('SshTransport channel handling', () => {
     });
     const transport = await connect(port);
     const slow = transport.exec('slow');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     connections[0]?.end();
     await expect(slow).rejects.toMatchObject({
       code: 'E_UNREACHABLE',
