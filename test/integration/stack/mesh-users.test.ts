@@ -6,7 +6,7 @@ import type { LabHost } from '../../../src/lab/lab.js';
 import { MESH_ADMIN_ENDPOINT, meshAddressOf, meshUserAddress } from '../../../src/lab/mesh-users.js';
 import { putFile } from '../../../src/lab/stack-services.js';
 import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
-import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
 import { parseRecap, runCli, type CliResult } from '../support/cli.js';
 
 /**
@@ -117,8 +117,12 @@ describe('mesh users', () => {
       `${dig(stack.topology.serviceDomain, 'AAAA')}; ${dig(stack.topology.serviceDomain, 'A')}`,
     );
     expect(publicNames.out).not.toContain(proxyMesh);
+    // Only the ingress nodes' public addresses, IPv4 and IPv6.
     expect(publicNames.out.split('\n').sort()).toEqual(
-      INGRESS_NODES.map((n) => addressOf(stack.topology, n, 'public')).sort(),
+      INGRESS_NODES.flatMap((n) => [
+        addressOf(stack.topology, n, 'public'),
+        address6Of(stack.topology, n, 'public'),
+      ]).sort(),
     );
   }, 90_000);
 
