@@ -19,7 +19,7 @@ import {
   setRunning,
 } from './lab-cli-docker.js';
 import { labPaths, readLabState } from './lab-state.js';
-import { addressOf } from './topology.js';
+import { address6Of, addressOf } from './topology.js';
 import { waitForSsh } from './wait-ssh.js';
 
 export interface LabOut {
@@ -33,8 +33,9 @@ export async function setPart(ctx: LabContext, part: LabPart, broken: boolean): 
   const container = containerOf(ctx, action.host);
   if (action.kind === 'network') {
     const name = dockerNetworkName(ctx.state.runId, action.network);
-    const ip = addressOf(ctx.topology, action.host, action.network);
-    return setNetwork(ctx.api, container, name, !broken, ip);
+    const ipv4 = addressOf(ctx.topology, action.host, action.network);
+    const ipv6 = address6Of(ctx.topology, action.host, action.network);
+    return setNetwork(ctx.api, container, name, !broken, { ipv4, ipv6 });
   }
   const changed = await setRunning(ctx.api, container, !broken);
   // A restarted node is only back once sshd answers (systemd boots first).

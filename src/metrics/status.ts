@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { lossRatio } from '../daemon/path-health.js';
 import { qualityOf } from '../daemon/path-steering.js';
 import { deadPeerNames } from '../daemon/peers.js';
@@ -6,6 +7,8 @@ import type { DaemonState } from '../daemon/types.js';
 export interface PathStatus {
   name: string;
   kind: 'wan' | 'mesh';
+  /** The address family the path is probed over (null when it is named, not an IP address). */
+  family?: 4 | 6 | null;
   state: 'up' | 'down' | 'unknown';
   heldUntil: string | null;
   rttMs: number | null;
@@ -45,11 +48,29 @@ export interface DaemonStatus {
   deadPeers: string[];
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
   allowSet: string[] | null;
+  /** The same addresses by the kernel set that holds them (local mode): `{ ingress_v4: [...], ingress_v6: [...] }`. */
+  allowSets?: Record<string, string[]> | null;
   /** The last refused DNS answer for the ingress names, while the last good allow-set is kept. */
   dnsRejected?: { name: string; reason: string; at: string } | null;
   records: Record<string, string[]>;
   certificates: { path: string; notAfter: string; daysLeft: number }[];
   timeline: { at: string; subject: string; from: string; to: string; reason: string }[];
+}
+
+function familyOf(address: string): 4 | 6 | null {
+  const family = isIP(address);
+  return family === 4 || family === 6 ? family : null;
+}
+
+/** The allow-set split over the two kernel sets, as the firewall planner splits it. */
+function allowSetsOf(state: DaemonState): Record<string, string[]> | null {
+  const fw = state.config.firewall;
+  const confirmed = state.firewall.confirmed;
+  if (!fw || confirmed === null) return null;
+  return {
+    [fw.setV4]: confirmed.filter((a) => isIP(a) === 4),
+    [fw.setV6]: confirmed.filter((a) => isIP(a) === 6),
+  };
 }
 
 const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
@@ -86,6 +107,7 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       return {
         name: p.name,
         kind: p.kind,
+        family: familyOf(p.address),
         state: s?.up === true ? 'up' : s?.up === false ? 'down' : 'unknown',
         heldUntil: held ? iso(s.heldUntilMs) : null,
         rttMs: s?.rttEwmaMs === null || s === undefined ? null : Math.round(s.rttEwmaMs * 10) / 10,
@@ -106,6 +128,7 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       : null,
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
+    allowSets: allowSetsOf(state),
     dnsRejected: state.firewall.rejected
       ? {
           name: state.firewall.rejected.name,

@@ -171,3 +171,14 @@ export function clientLoad(stack: StackLab, durationMs: number): Promise<LoadRun
     expectBody: '"service":"demo"',
   });
 }
+
+/** The ingress daemons' recent path and weight decisions, for a failure message. */
+export async function recentDecisions(stack: StackLab, sinceMs: number): Promise<string> {
+  const lines: string[] = [];
+  for (const node of INGRESS_NODES) {
+    const status = await daemonStatus(stack, node).catch(() => null);
+    for (const t of status?.timeline.filter((e) => Date.parse(e.at) >= sinceMs) ?? [])
+      lines.push(`${node} ${t.at.slice(11, 23)} ${t.subject} ${t.from}->${t.to}: ${t.reason}`);
+  }
+  return lines.join('\n') || '(no decisions)';
+}

@@ -29,12 +29,14 @@ const rows: StepRow[] = [];
 /** Detection is fall 2 x inter 500 ms plus a 1 s connect timeout; the first good answer follows. */
 const WAN_RECOVERY_MS = 10_000;
 
+/** Every ingress node's relay servers as wanted; otherwise the statuses are the timeout's reason. */
 const every = (want: Partial<Record<PathName, RegExp>>) => async () => {
   const statuses = await relayStatuses(stack);
   const ok = Object.values(statuses).every((s) =>
     Object.entries(want).every(([path, re]) => re.test(s[path as PathName])),
   );
-  return ok ? statuses : undefined;
+  if (!ok) throw new Error(JSON.stringify(statuses));
+  return statuses;
 };
 
 /** What every step must show for both families: no failed request, and requests to judge by. */
