@@ -1,4 +1,5 @@
-// The failover suite's table: per step, what the client saw over each address family.
+// The failover suite's table: per step, what the client saw over each address family, and
+// what every step must show for both.
 import {
   ofFamily,
   recoveryMs,
@@ -7,6 +8,7 @@ import {
   type LoadSample,
 } from '../../../src/lab/load.js';
 import { INGRESS_NODES } from '../../../src/lab/topology.js';
+import { expect } from 'vitest';
 
 export const FAMILIES: readonly AddressFamily[] = [4, 6];
 
@@ -65,4 +67,20 @@ export function formatTable(rows: StepRow[]): string {
       .join('  ')
       .trimEnd();
   return [line(head), ...cells.map(line)].join('\n');
+}
+
+/** What every step must show for both families: no failed request, and requests to judge by. */
+export function expectNoFailures(row: StepRow): void {
+  for (const family of FAMILIES) {
+    expect(row.families[family].total, `IPv${family} requests`).toBeGreaterThan(20);
+    expect(row.families[family].failed, `IPv${family}: ${row.note}`).toBe(0);
+  }
+}
+
+export function expectRecoveredWithin(row: StepRow, boundMs: number): void {
+  for (const family of FAMILIES) {
+    const { recoveryMs } = row.families[family];
+    expect(recoveryMs, `IPv${family} recovery`).not.toBeNull();
+    expect(recoveryMs, `IPv${family} recovery`).toBeLessThan(boundMs);
+  }
 }

@@ -21,7 +21,14 @@ import {
   waitFor,
   type PathName,
 } from './failover-lab.js';
-import { FAMILIES, formatTable, stepRow, type StepRow } from './failover-table.js';
+import {
+  expectNoFailures,
+  expectRecoveredWithin,
+  FAMILIES,
+  formatTable,
+  stepRow,
+  type StepRow,
+} from './failover-table.js';
 import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
@@ -38,22 +45,6 @@ const every = (want: Partial<Record<PathName, RegExp>>) => async () => {
   if (!ok) throw new Error(JSON.stringify(statuses));
   return statuses;
 };
-
-/** What every step must show for both families: no failed request, and requests to judge by. */
-function expectNoFailures(row: StepRow): void {
-  for (const family of FAMILIES) {
-    expect(row.families[family].total, `IPv${family} requests`).toBeGreaterThan(20);
-    expect(row.families[family].failed, `IPv${family}: ${row.note}`).toBe(0);
-  }
-}
-
-function expectRecoveredWithin(row: StepRow, boundMs: number): void {
-  for (const family of FAMILIES) {
-    const { recoveryMs } = row.families[family];
-    expect(recoveryMs, `IPv${family} recovery`).not.toBeNull();
-    expect(recoveryMs, `IPv${family} recovery`).toBeLessThan(boundMs);
-  }
-}
 
 const underLoad = (durationMs: number, body: (load: LoadRun) => Promise<void>): Promise<void> =>
   underLoadOn(stack, durationMs, body);
