@@ -97,7 +97,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
-  console.log(`\nBrownouts under load (5 req/s per ingress node):\n${report.join('\n')}\n`);
+  console.log(`\nBrownouts under load (5 req/s per ingress node and family):\n${report.join('\n')}\n`);
   if (stack) {
     for (const part of ['wan1', 'wan2'] as const) await healLink(stack.hosts.proxy, part).catch(() => false);
     await stack.close();
