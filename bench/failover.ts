@@ -4,7 +4,7 @@
 // no health daemon (so nothing takes a dead node out of DNS).
 import { summarizeLoad, type LoadRun, type LoadSample } from '../src/lab/load.js';
 import type { StackLab } from '../src/lab/stack-lab.js';
-import { addressOf, INGRESS_NODES } from '../src/lab/topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from '../src/lab/topology.js';
 import {
   clientLoad,
   digA,
@@ -56,7 +56,13 @@ const settle = (what: string, ms: number, probe: () => Promise<true | undefined>
 
 async function reconnect(stack: StackLab, wan: 'wan1' | 'wan2'): Promise<void> {
   if (stack.hosts.proxy.addresses[wan] !== undefined) return;
-  await stack.lab.connectNetwork(stack.hosts.proxy, wan, addressOf(stack.topology, 'proxy', wan));
+  const t = stack.topology;
+  await stack.lab.connectNetwork(
+    stack.hosts.proxy,
+    wan,
+    addressOf(t, 'proxy', wan),
+    address6Of(t, 'proxy', wan),
+  );
 }
 
 /**
@@ -102,7 +108,11 @@ async function wanSteps(stack: StackLab, holdMs: number): Promise<number[]> {
   at.push(Date.now());
   await reconnect(stack, 'wan1');
   await reconnect(stack, 'wan2');
-  await settle('both WANs UP', 40_000, everyRelay(stack, { wan1: /^UP/, wan2: /^UP/ }));
+  await settle(
+    'both WANs UP',
+    40_000,
+    everyRelay(stack, { wan1: /^UP/, wan2: /^UP/, 'wan1-v6': /^UP/, 'wan2-v6': /^UP/ }),
+  );
   await sleep(holdMs);
   return at;
 }

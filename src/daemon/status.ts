@@ -1,8 +1,25 @@
+import { isIP } from 'node:net';
 import type { DaemonStatus, PathStatus, PeerStatus } from '../metrics/status.js';
 import { lossRatio } from './path-health.js';
 import { qualityOf } from './path-steering.js';
 import { deadPeerNames } from './peers.js';
 import type { DaemonState } from './types.js';
+
+function familyOf(address: string): 4 | 6 | null {
+  const family = isIP(address);
+  return family === 4 || family === 6 ? family : null;
+}
+
+/** The allow-set split over the two kernel sets, as the firewall planner splits it. */
+function allowSetsOf(state: DaemonState): Record<string, string[]> | null {
+  const fw = state.config.firewall;
+  const confirmed = state.firewall.confirmed;
+  if (!fw || confirmed === null) return null;
+  return {
+    [fw.setV4]: confirmed.filter((a) => isIP(a) === 4),
+    [fw.setV6]: confirmed.filter((a) => isIP(a) === 6),
+  };
+}
 
 const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
 
@@ -38,6 +55,7 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       return {
         name: p.name,
         kind: p.kind,
+        family: familyOf(p.address),
         state: s?.up === true ? 'up' : s?.up === false ? 'down' : 'unknown',
         heldUntil: held ? iso(s.heldUntilMs) : null,
         rttMs: s?.rttEwmaMs === null || s === undefined ? null : Math.round(s.rttEwmaMs * 10) / 10,
@@ -58,6 +76,7 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
       : null,
     deadPeers: deadPeerNames(state),
     allowSet: state.firewall.confirmed,
+    allowSets: allowSetsOf(state),
     dnsRejected: state.firewall.rejected
       ? {
           name: state.firewall.rejected.name,

@@ -33,11 +33,9 @@ export async function setPart(ctx: LabContext, part: LabPart, broken: boolean): 
   const container = containerOf(ctx, action.host);
   if (action.kind === 'network') {
     const name = dockerNetworkName(ctx.state.runId, action.network);
-    const address = {
-      ipv4: addressOf(ctx.topology, action.host, action.network),
-      ipv6: address6Of(ctx.topology, action.host, action.network),
-    };
-    return setNetwork(ctx.api, container, name, !broken, address);
+    const ipv4 = addressOf(ctx.topology, action.host, action.network);
+    const ipv6 = address6Of(ctx.topology, action.host, action.network);
+    return setNetwork(ctx.api, container, name, !broken, { ipv4, ipv6 });
   }
   const changed = await setRunning(ctx.api, container, !broken);
   // A restarted node is only back once sshd answers (systemd boots first).

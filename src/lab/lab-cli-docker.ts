@@ -53,6 +53,8 @@ export interface LabContainer {
   running: boolean;
   /** IPv4 address by docker network name. */
   networks: Record<string, string>;
+  /** IPv6 address by docker network name (dual-stack networks). */
+  networks6: Record<string, string>;
 }
 
 /** Every container of the run, by lab host name (label `ingress.lab.host`). */
@@ -63,10 +65,12 @@ export async function labContainers(api: Dockerode, runId: string): Promise<Map<
   for (const c of list) {
     const host = c.Labels['ingress.lab.host'];
     if (!host) continue;
-    const networks = Object.fromEntries(
-      Object.entries(c.NetworkSettings.Networks).map(([name, n]) => [name, n.IPAddress]),
+    const attached = Object.entries(c.NetworkSettings.Networks);
+    const networks = Object.fromEntries(attached.map(([name, n]) => [name, n.IPAddress]));
+    const networks6 = Object.fromEntries(
+      attached.filter(([, n]) => n.GlobalIPv6Address).map(([name, n]) => [name, n.GlobalIPv6Address]),
     );
-    found.set(host, { host, id: c.Id, running: c.State === 'running', networks });
+    found.set(host, { host, id: c.Id, running: c.State === 'running', networks, networks6 });
   }
   return found;
 }
@@ -107,7 +111,10 @@ export async function execStreaming(
   return info.ExitCode ?? 1;
 }
 
-/** Connects or disconnects a container, doing nothing when it already is as asked. */
+/**
+ * Connects or disconnects a container, doing nothing when it already is as asked. It comes back
+ * on both of its addresses: the relay servers and the allow-sets name them.
+ */
 export async function setNetwork(
   api: Dockerode,
   container: LabContainer,

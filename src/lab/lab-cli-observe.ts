@@ -99,10 +99,11 @@ export async function observe(ctx: LabContext): Promise<Observation> {
   for (const entry of fleet)
     if (!(noDaemon as readonly string[]).includes(entry.host)) Object.assign(snapshot, daemonFacts(entry));
   const domain = ctx.topology.serviceDomain;
-  Object.assign(
-    snapshot,
-    dnsFacts(domain, await sh(ctx, 'dns', `dig +short +time=2 @127.0.0.1 ${domain} A`)),
-  );
+  for (const type of ['A', 'AAAA'] as const)
+    Object.assign(
+      snapshot,
+      dnsFacts(domain, type, await sh(ctx, 'dns', `dig +short +time=2 @127.0.0.1 ${domain} ${type}`)),
+    );
   const mesh = `mesh.${domain}`;
   Object.assign(
     snapshot,

@@ -1,9 +1,10 @@
+import { isIP } from 'node:net';
 import type { FleetEntry } from '../metrics/fleet.js';
 
 /**
  * What the lab looks like at one moment, flattened to `subject -> value` so two
  * moments compare line by line: HAProxy's view of each path on the ingress nodes,
- * each daemon's paths, records and allow-set, the public A records in BIND, and
+ * each daemon's paths, records and allow-sets, the public A and AAAA records in BIND, and
  * which containers run.
  */
 export type Snapshot = Record<string, string>;
@@ -28,19 +29,23 @@ export function daemonFacts(entry: FleetEntry): Snapshot {
   for (const path of s.paths) facts[`${entry.host}: daemon path ${path.name}`] = path.state;
   for (const [name, addresses] of Object.entries(s.records))
     facts[`${entry.host}: daemon dns ${name}`] = [...addresses].sort().join(',') || '(none)';
-  if (s.allowSet !== null) facts[`${entry.host}: allow-set`] = [...s.allowSet].sort().join(',') || '(empty)';
+  const sets = s.allowSets ?? (s.allowSet === null ? null : { '': s.allowSet });
+  for (const [set, addresses] of Object.entries(sets ?? {}))
+    facts[`${entry.host}: allow-set${set ? ` ${set}` : ''}`] = [...addresses].sort().join(',') || '(empty)';
   return facts;
 }
 
-/** `dig +short` output: the addresses BIND gives for the public name. */
-export function dnsFacts(domain: string, digOut: string | undefined): Snapshot {
-  if (digOut === undefined) return { [`dns: ${domain} A`]: 'no answer' };
+/** `dig +short` output for A or AAAA: the addresses BIND gives for the public name, of that family only. */
+export function dnsFacts(domain: string, type: 'A' | 'AAAA', digOut: string | undefined): Snapshot {
+  const subject = `dns: ${domain} ${type}`;
+  if (digOut === undefined) return { [subject]: 'no answer' };
+  const family = type === 'A' ? 4 : 6;
   const addresses = digOut
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l))
+    .filter((l) => isIP(l) === family)
     .sort();
-  return { [`dns: ${domain} A`]: addresses.join(',') || '(none)' };
+  return { [subject]: addresses.join(',') || '(none)' };
 }
 
 /** One line per subject that changed, appeared or went away, in a stable order. */

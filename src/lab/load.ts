@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
 import type { LabHost } from './lab.js';
 import { mustExec, putFile } from './stack-services.js';
@@ -7,16 +8,23 @@ export interface LoadSample {
   /** When the request started (ms since the epoch, the lab hosts share the kernel clock). */
   atMs: number;
   node: string;
+  /** The address family of the target the request went to. */
+  family: AddressFamily;
   ok: boolean;
   durationMs: number;
   status?: number;
   error?: string;
 }
 
+export type AddressFamily = 4 | 6;
+
 export interface LoadTarget {
   /** The name reported in samples (e.g. `ingress-1`). */
   node: string;
-  /** The address the requests connect to; TLS still names the service domain. */
+  /**
+   * The IP address the requests connect to; TLS still names the service domain. Its family is
+   * in every sample, so one run can load a node over IPv4 and IPv6 and tell them apart.
+   */
   address: string;
 }
 
@@ -55,11 +63,11 @@ function request(target) {
     if (done) return;
     done = true;
     clearTimeout(timer);
-    const sample = Object.assign({ atMs, node: target.node, durationMs: Date.now() - atMs }, fields);
+    const sample = Object.assign({ atMs, node: target.node, family: target.family, durationMs: Date.now() - atMs }, fields);
     fs.writeSync(out, JSON.stringify(sample) + '\\n');
   };
   const req = https.request(
-    { host: target.address, port: cfg.port, path: cfg.path, servername: cfg.domain, ca, agent: false,
+    { host: target.address, family: target.family, port: cfg.port, path: cfg.path, servername: cfg.domain, ca, agent: false,
       headers: { host: cfg.domain, connection: 'close' } },
     (res) => {
       let body = '';
@@ -119,6 +127,7 @@ export async function startLoad(
   const outFile = `${dir}/${id}.jsonl`;
   const config = {
     ...options,
+    targets: targetFamilies(options.targets),
     port: options.port ?? 443,
     path: options.path ?? '/',
     expectBody: options.expectBody ?? '',
@@ -154,6 +163,23 @@ export function parseLoadLines(text: string): LoadSample[] {
     }
   }
   return samples.sort((a, b) => a.atMs - b.atMs);
+}
+
+export function ofFamily(samples: readonly LoadSample[], family: AddressFamily): LoadSample[] {
+  return samples.filter((s) => s.family === family);
+}
+
+/** The family of each target's address; a name is refused, so every request's family is known. */
+export function targetFamilies(targets: readonly LoadTarget[]): (LoadTarget & { family: AddressFamily })[] {
+  return targets.map((t) => {
+    const family = isIP(t.address);
+    if (family !== 4 && family !== 6)
+      throw new IngressError(
+        'E_LAB',
+        `load target ${t.node}: ${JSON.stringify(t.address)} is not an IP address`,
+      );
+    return { ...t, family };
+  });
 }
 
 export interface LoadSummary {

@@ -9,6 +9,8 @@ export const DEFAULT_STATUS_PORT = 9105;
 export interface PathStatus {
   name: string;
   kind: 'wan' | 'mesh';
+  /** The address family the path is probed over (null when it is named, not an IP address). */
+  family?: 4 | 6 | null;
   state: 'up' | 'down' | 'unknown';
   heldUntil: string | null;
   rttMs: number | null;
@@ -48,6 +50,8 @@ export interface DaemonStatus {
   deadPeers: string[];
   /** Addresses the kernel allow-sets hold (local mode): ingress nodes publish only once theirs is here. */
   allowSet: string[] | null;
+  /** The same addresses by the kernel set that holds them (local mode): `{ ingress_v4: [...], ingress_v6: [...] }`. */
+  allowSets?: Record<string, string[]> | null;
   /** The last refused DNS answer for the ingress names, while the last good allow-set is kept. */
   dnsRejected?: { name: string; reason: string; at: string } | null;
   records: Record<string, string[]>;

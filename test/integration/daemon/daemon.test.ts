@@ -191,14 +191,15 @@ describe('ingress daemon on lab hosts', { timeout: 60_000 }, () => {
     expect(lines[0]).toMatch(/^HOST\s+MODE\s+SERVING\s+PATHS\s+DNS PUBLISHED\s+ALLOW-SET\s+CERT DAYS$/);
     const ingressRow = lines.find((l) => l.startsWith('ingress '));
     const proxyRow = lines.find((l) => l.startsWith('proxy '));
+    // Paths grouped by family (this lab's WANs are IPv4), records with both families.
     expect(ingressRow).toMatch(
-      /ingress\s+ingress\s+yes\s+wan1 up [\d.]+ms; wan2 up [\d.]+ms; mesh up [\d.]+ms/,
+      /ingress\s+ingress\s+yes\s+IPv4 wan1 up [\d.]+ms, wan2 up [\d.]+ms; mesh up [\d.]+ms/,
     );
-    expect(ingressRow).toContain(`www.lab.test/A=${INGRESS_PUBLIC},192.0.2.1`);
+    expect(ingressRow).toContain(`www.lab.test A=${INGRESS_PUBLIC},192.0.2.1 AAAA=`);
     expect(ingressRow).toMatch(/\s29$/);
     expect(proxyRow).toMatch(/proxy\s+local\s+yes\s+-\s+/);
-    expect(proxyRow).toContain(`ingress.lab.test/A=${NETS.wan1}.11`);
-    expect(proxyRow).toContain(`  ${NETS.wan1}.11  `);
+    expect(proxyRow).toContain(`ingress.lab.test A=${NETS.wan1}.11`);
+    expect(proxyRow).toContain(`  ingress_v4=${NETS.wan1}.11; ingress_v6=(empty)  `);
   });
 
   it('with the daemon stopped and both WANs cut, HAProxy alone fails over to the mesh backup', async () => {

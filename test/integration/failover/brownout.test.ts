@@ -1,13 +1,14 @@
 // Brownouts on the real lab after `ingress up`: a share of the packets arriving at the local
 // proxy on a WAN is dropped (nftables, `ingress lab degrade`'s code) under a client load through
 // both ingress nodes; the daemons must steer HAProxy's weights off the lossy WAN before users feel it.
+// The loss is on the proxy's interface, so both of the WAN's relay servers (IPv4 and IPv6) suffer it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServersState } from '../../../src/haproxy/parse.js';
 import { degradeLink, healLink, LOSSY_NETWORK, type LossyPart } from '../../../src/lab/link-loss.js';
 import type { LoadSample } from '../../../src/lab/load.js';
 import type { StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
-import { daemonStatus, must, pathTraffic, sleep, waitFor } from './failover-lab.js';
+import { daemonStatus, must, pathTraffic, sleep, waitFor, type PathName } from './failover-lab.js';
 import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
@@ -18,6 +19,15 @@ const SETTLE_MS = 15_000;
 const MEASURE_MS = 20_000;
 const HEALTHY_MS = 20_000;
 const FULL = 100;
+/** The relay servers of each WAN link: one per address family. */
+const SERVERS: Record<'wan1' | 'wan2', readonly PathName[]> = {
+  wan1: ['wan1', 'wan1-v6'],
+  wan2: ['wan2', 'wan2-v6'],
+};
+type Wan = keyof typeof SERVERS;
+/** Sessions a WAN link took, over both of its servers. */
+const onWan = (traffic: Record<PathName, number>, wan: Wan): number =>
+  SERVERS[wan].reduce((sum, server) => sum + traffic[server], 0);
 
 function p95Ms(samples: readonly LoadSample[]): number {
   const sorted = samples.map((s) => s.durationMs).sort((a, b) => a - b);
@@ -42,27 +52,27 @@ async function haproxyWeights(): Promise<Record<string, Record<string, number>>>
 }
 
 /**
- * Whether HAProxy on every ingress node keeps new connections off a WAN in both relay backends:
- * steered to the floor weight, or drained because the daemon holds the path down (a lossy path
- * also flaps), or DOWN by HAProxy's own checks.
+ * Whether HAProxy on every ingress node keeps new connections off a WAN's servers (both families)
+ * in both relay backends: steered to the floor weight, or drained because the daemon holds the
+ * path down (a lossy path also flaps), or DOWN by HAProxy's own checks.
  */
-async function offEverywhere(wan: LossyPart): Promise<boolean> {
+async function offEverywhere(wan: Wan): Promise<boolean> {
   for (const node of INGRESS_NODES) {
     const rows = parseServersState(
       await must(stack, node, '/usr/local/lib/ingress/haproxy-cmd "show servers state"'),
-    ).filter((r) => r.server === wan);
-    if (rows.length !== 2 || !rows.every((r) => r.weight <= 1 || r.admin !== 'ready' || !r.operational))
+    ).filter((r) => SERVERS[wan].includes(r.server as PathName));
+    if (rows.length !== 4 || !rows.every((r) => r.weight <= 1 || r.admin !== 'ready' || !r.operational))
       return false;
   }
   return true;
 }
 
-/** Each ingress daemon's steering weight of a WAN, from its /status. */
-async function daemonWeights(wan: LossyPart): Promise<number[]> {
+/** Each ingress daemon's steering weight of each of a WAN's paths (both families), from its /status. */
+async function daemonWeights(wan: Wan): Promise<number[]> {
   const weights: number[] = [];
   for (const node of INGRESS_NODES) {
-    const path = (await daemonStatus(stack, node)).paths.find((p) => p.name === wan);
-    weights.push(path?.weight ?? NaN);
+    const { paths } = await daemonStatus(stack, node);
+    for (const server of SERVERS[wan]) weights.push(paths.find((p) => p.name === server)?.weight ?? NaN);
   }
   return weights;
 }
@@ -87,7 +97,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
-  console.log(`\nBrownouts under load (5 req/s per ingress node):\n${report.join('\n')}\n`);
+  console.log(`\nBrownouts under load (5 req/s per ingress node and family):\n${report.join('\n')}\n`);
   if (stack) {
     for (const part of ['wan1', 'wan2'] as const) await healLink(stack.hosts.proxy, part).catch(() => false);
     await stack.close();
@@ -100,14 +110,14 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
   it('30 % loss on WAN 1: after the settling time no request fails and p95 stays within 3x healthy', async () => {
     await underLoadOn(stack, 60_000 + HEALTHY_MS + SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
       // Whatever the daemons did while the freshly started lab settled, both WANs are at full weight first.
-      await waitFor('both WANs at full weight', 60_000, async () =>
+      await waitFor('both WANs at full weight on both families', 60_000, async () =>
         [...(await daemonWeights('wan1')), ...(await daemonWeights('wan2'))].every((w) => w === FULL)
           ? true
           : undefined,
       );
       const startedAt = Date.now();
       await sleep(HEALTHY_MS);
-      expect(await daemonWeights('wan1')).toEqual([FULL, FULL]);
+      expect(await daemonWeights('wan1')).toEqual([FULL, FULL, FULL, FULL]);
       expect(await weightTimeline(startedAt), 'no weight changes on a healthy lab').toEqual([]);
       const lossAt = Date.now();
       await degrade('wan1', 30);
@@ -137,43 +147,46 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
       expect(degraded.filter((s) => !s.ok)).toEqual([]);
       expect(degradedP95).toBeLessThanOrEqual(3 * healthyP95);
       expect(off, JSON.stringify(weights)).toBe(true);
-      for (const node of INGRESS_NODES) {
-        expect(weights[node]?.['to_proxy_https/wan2']).toBe(FULL);
-        expect(weights[node]?.['to_proxy_http/wan2']).toBe(FULL);
-      }
+      for (const node of INGRESS_NODES)
+        for (const server of SERVERS.wan2) {
+          expect(weights[node]?.[`to_proxy_https/${server}`]).toBe(FULL);
+          expect(weights[node]?.[`to_proxy_http/${server}`]).toBe(FULL);
+        }
       expect(traffic.mesh).toBe(0);
-      expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);
+      expect(onWan(traffic, 'wan2')).toBeGreaterThan(onWan(traffic, 'wan1') * 10);
     });
   }, 300_000);
 
-  it('healing WAN 1 brings its weight back, step by step, with the reasons in the timeline', async () => {
+  it('healing WAN 1 brings both its paths back, step by step, with the reasons in the timeline', async () => {
     // On its own feet: WAN 1 lossy and steered down first (as the previous step leaves it).
     await degrade('wan1', 30);
-    await waitFor('wan1 steered to the floor on both nodes', 90_000, async () =>
+    await waitFor('wan1 and wan1-v6 steered to the floor on both nodes', 90_000, async () =>
       (await daemonWeights('wan1')).every((w) => w <= 1) ? true : undefined,
     );
     const healAt = Date.now();
     expect(await healLink(stack.hosts.proxy, 'wan1')).toBe(true);
-    const back = await waitFor('wan1 at full weight on both nodes', 120_000, async () =>
+    const back = await waitFor('wan1 and wan1-v6 at full weight on both nodes', 120_000, async () =>
       (await daemonWeights('wan1')).every((w) => w === FULL) ? true : undefined,
     );
     const steps = await weightTimeline(healAt);
     report.push(`heal wan1: full weight on both nodes after ${back.atMs - healAt} ms`, ...steps);
-    for (const node of INGRESS_NODES) {
-      const rising = (l: string): boolean => {
-        const [, from, to] = / weight wan1 (\d+)->(\d+):/.exec(l) ?? [];
-        return Number(to) > Number(from);
-      };
-      const climbs = steps.filter((l) => l.startsWith(`${node} `) && rising(l));
-      // Gradual: more than one step from the floor to full.
-      expect(climbs.length, climbs.join('\n')).toBeGreaterThanOrEqual(2);
-      expect(
-        climbs.every((l) => /recover below/.test(l)),
-        climbs.join('\n'),
-      ).toBe(true);
-    }
+    for (const node of INGRESS_NODES)
+      for (const server of SERVERS.wan1) {
+        const rising = (l: string): boolean => {
+          const [, name, from, to] = / weight (\S+) (\d+)->(\d+):/.exec(l) ?? [];
+          return name === server && Number(to) > Number(from);
+        };
+        const climbs = steps.filter((l) => l.startsWith(`${node} `) && rising(l));
+        // Gradual: more than one step from the floor to full.
+        expect(climbs.length, `${node} ${server}:\n${climbs.join('\n')}`).toBeGreaterThanOrEqual(2);
+        expect(
+          climbs.every((l) => /recover below/.test(l)),
+          climbs.join('\n'),
+        ).toBe(true);
+      }
     const weights = await haproxyWeights();
-    for (const node of INGRESS_NODES) expect(weights[node]?.['to_proxy_https/wan1']).toBe(FULL);
+    for (const node of INGRESS_NODES)
+      for (const server of SERVERS.wan1) expect(weights[node]?.[`to_proxy_https/${server}`]).toBe(FULL);
   }, 300_000);
 
   it('loss on both WANs keeps the traffic on the better WAN and off the mesh', async () => {
@@ -193,8 +206,8 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
           ...(await weightTimeline(lossAt, true)),
         );
         expect(traffic.mesh).toBe(0);
-        expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);
-        expect(wan2).toEqual([FULL, FULL]);
+        expect(onWan(traffic, 'wan2')).toBeGreaterThan(onWan(traffic, 'wan1') * 10);
+        expect(wan2).toEqual([FULL, FULL, FULL, FULL]);
         expect(samples.filter((s) => !s.ok)).toEqual([]);
       } finally {
         await healLink(stack.hosts.proxy, 'wan1');

@@ -2,20 +2,18 @@
 // ingress nodes, BIND's answers from the client, the proxy's allow-set, the daemons' /status.
 import { parse as parseYaml } from 'yaml';
 import { parseNftSetJson } from '../../../src/firewall/nft-json.js';
-import {
-  startLoad,
-  summarizeLoad,
-  recoveryMs,
-  type LoadRun,
-  type LoadSample,
-} from '../../../src/lab/load.js';
+import { startLoad, type LoadRun } from '../../../src/lab/load.js';
 import type { StackLab } from '../../../src/lab/stack-lab.js';
-import { addressOf, INGRESS_NODES, type StackHostName } from '../../../src/lab/topology.js';
+import { address6Of, addressOf, INGRESS_NODES, type StackHostName } from '../../../src/lab/topology.js';
 import type { DaemonStatus } from '../../../src/metrics/status.js';
 import { sleep } from '../../../src/time/sleep.js';
 
-export const PATHS = ['wan1', 'wan2', 'mesh'] as const;
+/** The relay's servers: one per WAN and address family, then the mesh backup. */
+export const PATHS = ['wan1', 'wan2', 'wan1-v6', 'wan2-v6', 'mesh'] as const;
 export type PathName = (typeof PATHS)[number];
+
+const perPath = <T>(value: (path: PathName) => T): Record<PathName, T> =>
+  Object.fromEntries(PATHS.map((p) => [p, value(p)])) as Record<PathName, T>;
 
 export { sleep };
 
@@ -75,14 +73,14 @@ export async function relayStatuses(stack: StackLab): Promise<Record<string, Rec
   const out: Record<string, Record<PathName, string>> = {};
   for (const node of INGRESS_NODES) {
     const stats = await relayStats(stack, node);
-    out[node] = { wan1: stats.wan1.status, wan2: stats.wan2.status, mesh: stats.mesh.status };
+    out[node] = perPath((p) => stats[p].status);
   }
   return out;
 }
 
 /** Sessions per path summed over both ingress nodes. */
 export async function pathSessions(stack: StackLab): Promise<Record<PathName, number>> {
-  const total = { wan1: 0, wan2: 0, mesh: 0 };
+  const total = perPath(() => 0);
   for (const node of INGRESS_NODES) {
     const stats = await relayStats(stack, node);
     for (const path of PATHS) total[path] += stats[path].sessions;
@@ -95,15 +93,18 @@ export async function pathTraffic(stack: StackLab, windowMs: number): Promise<Re
   const before = await pathSessions(stack);
   await sleep(windowMs);
   const after = await pathSessions(stack);
-  return { wan1: after.wan1 - before.wan1, wan2: after.wan2 - before.wan2, mesh: after.mesh - before.mesh };
+  return perPath((p) => after[p] - before[p]);
 }
 
-/** A-record answers for `name`, asked from the client over the public network. */
-export async function digA(stack: StackLab, name: string): Promise<string[]> {
+/** Answers of one type for `name`, asked from the client over the public network. */
+async function dig(stack: StackLab, name: string, type: 'A' | 'AAAA'): Promise<string[]> {
   const dns = addressOf(stack.topology, 'dns', 'public');
-  const out = await must(stack, 'client', `dig +short +time=1 +tries=1 @${dns} ${name} A`);
+  const out = await must(stack, 'client', `dig +short +time=1 +tries=1 @${dns} ${name} ${type}`);
   return out.split('\n').filter(Boolean).sort();
 }
+
+export const digA = (stack: StackLab, name: string): Promise<string[]> => dig(stack, name, 'A');
+export const digAAAA = (stack: StackLab, name: string): Promise<string[]> => dig(stack, name, 'AAAA');
 
 export async function digTtlS(stack: StackLab, name: string): Promise<number> {
   const dns = addressOf(stack.topology, 'dns', 'public');
@@ -111,10 +112,16 @@ export async function digTtlS(stack: StackLab, name: string): Promise<number> {
   return Number(out.split(/\s+/)[1]);
 }
 
-export async function allowSet(stack: StackLab): Promise<string[]> {
-  const out = await must(stack, 'proxy', 'nft -j list set inet ingress ingress_v4');
+/** What the proxy's kernel admits to the mTLS ports, per family (the daemon keeps both sets). */
+export async function allowSet(
+  stack: StackLab,
+  set: 'ingress_v4' | 'ingress_v6' = 'ingress_v4',
+): Promise<string[]> {
+  const out = await must(stack, 'proxy', `nft -j list set inet ingress ${set}`);
   return [...parseNftSetJson(out).elements].sort();
 }
+
+export const allowSet6 = (stack: StackLab): Promise<string[]> => allowSet(stack, 'ingress_v6');
 
 /** The daemon's own configuration on a host, as `ingress up` rendered it. */
 export async function daemonConfig(stack: StackLab, host: StackHostName): Promise<Record<string, unknown>> {
@@ -149,10 +156,14 @@ export async function daemonStatus(stack: StackLab, host: StackHostName): Promis
   return JSON.parse(await must(stack, host, `curl -sS --max-time 3 '${url}'`)) as DaemonStatus;
 }
 
-/** A bounded load from the client through both ingress nodes, 5 requests/s each. */
+/** A bounded load from the client through both ingress nodes over IPv4 and IPv6, 5 requests/s each. */
 export function clientLoad(stack: StackLab, durationMs: number): Promise<LoadRun> {
+  const t = stack.topology;
   return startLoad(stack.hosts.client, {
-    targets: INGRESS_NODES.map((node) => ({ node, address: addressOf(stack.topology, node, 'public') })),
+    targets: INGRESS_NODES.flatMap((node) => [
+      { node, address: addressOf(t, node, 'public') },
+      { node, address: address6Of(t, node, 'public') },
+    ]),
     domain: stack.topology.serviceDomain,
     caFile: '/tmp/pebble-root.pem',
     ratePerTargetPerS: 5,
@@ -162,49 +173,13 @@ export function clientLoad(stack: StackLab, durationMs: number): Promise<LoadRun
   });
 }
 
-export interface StepRow {
-  step: string;
-  recoveryMs: number | null;
-  failed: number;
-  total: number;
-  note: string;
-}
-
-/** The row of a step: requests from the event to the end of the load, recovery on both nodes. */
-export function stepRow(
-  step: string,
-  samples: LoadSample[],
-  eventMs: number,
-  note: string,
-  recoveryFromMs = eventMs,
-): StepRow {
-  const end = Number.MAX_SAFE_INTEGER;
-  const summary = summarizeLoad(samples, eventMs, end);
-  const failures = Object.entries(summary.failures)
-    .map(([node, why]) => `${node}: ${JSON.stringify(why)}`)
-    .join('; ');
-  return {
-    step,
-    recoveryMs: recoveryMs(samples, INGRESS_NODES, recoveryFromMs, end),
-    failed: summary.failed,
-    total: summary.total,
-    note: failures ? `${note} [${failures}]` : note,
-  };
-}
-
-export function formatTable(rows: StepRow[]): string {
-  const cells = rows.map((r) => [
-    r.step,
-    r.recoveryMs === null ? 'not recovered' : `${(r.recoveryMs / 1000).toFixed(1)} s`,
-    `${r.failed}/${r.total}`,
-    r.note,
-  ]);
-  const head = ['STEP', 'RECOVERY', 'FAILED/TOTAL', 'NOTE'];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string =>
-    c
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...cells.map(line)].join('\n');
+/** The ingress daemons' recent path and weight decisions, for a failure message. */
+export async function recentDecisions(stack: StackLab, sinceMs: number): Promise<string> {
+  const lines: string[] = [];
+  for (const node of INGRESS_NODES) {
+    const status = await daemonStatus(stack, node).catch(() => null);
+    for (const t of status?.timeline.filter((e) => Date.parse(e.at) >= sinceMs) ?? [])
+      lines.push(`${node} ${t.at.slice(11, 23)} ${t.subject} ${t.from}->${t.to}: ${t.reason}`);
+  }
+  return lines.join('\n') || '(no decisions)';
 }

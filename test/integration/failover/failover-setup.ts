@@ -5,7 +5,7 @@ import { putFile } from '../../../src/lab/stack-services.js';
 import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
 import { addressOf } from '../../../src/lab/topology.js';
 import { runCli } from '../support/cli.js';
-import { clientLoad, must, PATHS, relayStatuses, waitFor } from './failover-lab.js';
+import { clientLoad, must, PATHS, recentDecisions, relayStatuses, waitFor } from './failover-lab.js';
 
 /**
  * The full stack on the lab topology at 10.<base>.0.0/16: `ingress up` on bare nodes, the client
@@ -62,10 +62,13 @@ export async function underLoadOn(
       const unit = await stack.hosts.client.exec(`journalctl -u ${load.unit} --no-pager | tail -20`);
       throw new Error(`${err.message}\n${unit.stdout}`);
     });
-    expect(
-      baseline.filter((s) => !s.ok),
-      'no failures before the event',
-    ).toEqual([]);
+    const early = baseline.filter((s) => !s.ok);
+    if (early.length > 0) {
+      const why = `${JSON.stringify(await relayStatuses(stack))}\n${await recentDecisions(stack, load.startedAtMs - 60_000)}`;
+      expect(early, `no failures before the event; relays and the last minute's decisions:\n${why}`).toEqual(
+        [],
+      );
+    }
     await body(load);
   } finally {
     await load.stop();

@@ -1,25 +1,34 @@
-// Issue 5's must-show, on the real lab topology after `ingress up`, with a client's load running
-// through both ingress nodes during every step: what fails, for how long, and where traffic goes.
+// Failover on the real lab topology after `ingress up`, with a client's load running through
+// both ingress nodes over IPv4 and IPv6 during every step: what fails per family, for how long,
+// and where traffic goes. Cutting a WAN network takes both of its relay servers (one per family).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadRun } from '../../../src/lab/load.js';
 import type { StackLab } from '../../../src/lab/stack-lab.js';
-import { addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
+import { address6Of, addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
 import {
   allowSet,
+  allowSet6,
   daemonStatus,
   digA,
+  digAAAA,
   digTtlS,
   firewallView,
-  formatTable,
   must,
   pathTraffic,
+  PATHS,
   relayStatuses,
   sleep,
-  stepRow,
   waitFor,
   type PathName,
-  type StepRow,
 } from './failover-lab.js';
+import {
+  expectNoFailures,
+  expectRecoveredWithin,
+  FAMILIES,
+  formatTable,
+  stepRow,
+  type StepRow,
+} from './failover-table.js';
 import { drained, startFailoverLab, underLoadOn } from './failover-setup.js';
 
 let stack: StackLab;
@@ -27,20 +36,29 @@ const rows: StepRow[] = [];
 /** Detection is fall 2 x inter 500 ms plus a 1 s connect timeout; the first good answer follows. */
 const WAN_RECOVERY_MS = 10_000;
 
+/** Every ingress node's relay servers as wanted; otherwise the statuses are the timeout's reason. */
 const every = (want: Partial<Record<PathName, RegExp>>) => async () => {
   const statuses = await relayStatuses(stack);
   const ok = Object.values(statuses).every((s) =>
     Object.entries(want).every(([path, re]) => re.test(s[path as PathName])),
   );
-  return ok ? statuses : undefined;
+  if (!ok) throw new Error(JSON.stringify(statuses));
+  return statuses;
 };
 
 const underLoad = (durationMs: number, body: (load: LoadRun) => Promise<void>): Promise<void> =>
   underLoadOn(stack, durationMs, body);
 
+/** The proxy back on a WAN network with both of its addresses, as the relay servers name them. */
 async function reconnectWan(wan: 'wan1' | 'wan2'): Promise<void> {
   if (stack.hosts.proxy.addresses[wan] !== undefined) return;
-  await stack.lab.connectNetwork(stack.hosts.proxy, wan, addressOf(stack.topology, 'proxy', wan));
+  const t = stack.topology;
+  await stack.lab.connectNetwork(
+    stack.hosts.proxy,
+    wan,
+    addressOf(t, 'proxy', wan),
+    address6Of(t, 'proxy', wan),
+  );
 }
 
 beforeAll(async () => {
@@ -48,7 +66,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
-  console.log(`\nFailover under load (5 req/s per ingress node):\n${formatTable(rows)}\n`);
+  console.log(`\nFailover under load (5 req/s per ingress node and family):\n${formatTable(rows)}\n`);
   await stack?.close();
 });
 
@@ -57,7 +75,11 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
     await underLoad(30_000, async (load) => {
       const cutAt = Date.now();
       await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan1');
-      const down = await waitFor('wan1 DOWN everywhere', 20_000, every({ wan1: /^DOWN/, wan2: /^UP/ }));
+      const down = await waitFor(
+        'wan1 and wan1-v6 DOWN everywhere',
+        20_000,
+        every({ wan1: /^DOWN/, 'wan1-v6': /^DOWN/, wan2: /^UP/, 'wan2-v6': /^UP/ }),
+      );
       await sleep(2_000);
       const traffic = await pathTraffic(stack, 4_000);
       const row = stepRow(
@@ -67,11 +89,11 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
         `DOWN after ${down.atMs - cutAt} ms; ${JSON.stringify(traffic)}`,
       );
       rows.push(row);
-      expect(traffic).toMatchObject({ wan1: 0, mesh: 0 });
+      expect(traffic).toMatchObject({ wan1: 0, 'wan1-v6': 0, mesh: 0 });
       expect(traffic.wan2).toBeGreaterThan(10);
-      expect(row.recoveryMs).not.toBeNull();
-      expect(row.recoveryMs).toBeLessThan(WAN_RECOVERY_MS);
-      expect(row.failed, row.note).toBe(0);
+      expect(traffic['wan2-v6']).toBeGreaterThan(10);
+      expectRecoveredWithin(row, WAN_RECOVERY_MS);
+      expectNoFailures(row);
     });
   });
 
@@ -80,9 +102,9 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
       const cutAt = Date.now();
       await stack.lab.disconnectNetwork(stack.hosts.proxy, 'wan2');
       const down = await waitFor(
-        'both WANs DOWN, mesh UP',
+        'both WANs DOWN on both families, mesh UP',
         20_000,
-        every({ wan1: /^DOWN/, wan2: /^DOWN/, mesh: /^UP/ }),
+        every({ wan1: /^DOWN/, wan2: /^DOWN/, 'wan1-v6': /^DOWN/, 'wan2-v6': /^DOWN/, mesh: /^UP/ }),
       );
       await sleep(2_000);
       const traffic = await pathTraffic(stack, 4_000);
@@ -93,11 +115,10 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
         `DOWN after ${down.atMs - cutAt} ms; ${JSON.stringify(traffic)}`,
       );
       rows.push(row);
-      expect(traffic).toMatchObject({ wan1: 0, wan2: 0 });
+      expect(traffic).toMatchObject({ wan1: 0, wan2: 0, 'wan1-v6': 0, 'wan2-v6': 0 });
       expect(traffic.mesh).toBeGreaterThan(10);
-      expect(row.recoveryMs).not.toBeNull();
-      expect(row.recoveryMs).toBeLessThan(WAN_RECOVERY_MS);
-      expect(row.failed, row.note).toBe(0);
+      expectRecoveredWithin(row, WAN_RECOVERY_MS);
+      expectNoFailures(row);
     });
   });
 
@@ -106,7 +127,8 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
       const at = Date.now();
       await reconnectWan('wan1');
       await reconnectWan('wan2');
-      const back = await waitFor('both WANs UP', 30_000, every({ wan1: /^UP/, wan2: /^UP/, mesh: /^UP/ }));
+      const allUp = Object.fromEntries(PATHS.map((p) => [p, /^UP/]));
+      const back = await waitFor('every WAN server UP on both families', 30_000, every(allUp));
       await sleep(1_000);
       const traffic = await pathTraffic(stack, 4_000);
       const row = stepRow(
@@ -117,81 +139,105 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
       );
       rows.push(row);
       expect(traffic.mesh).toBe(0);
-      expect(traffic.wan1).toBeGreaterThan(5);
-      expect(traffic.wan2).toBeGreaterThan(5);
-      expect(row.failed, row.note).toBe(0);
+      for (const wan of ['wan1', 'wan2', 'wan1-v6', 'wan2-v6'] as const)
+        expect(traffic[wan], wan).toBeGreaterThan(5);
+      expectNoFailures(row);
     });
   });
 
-  it('stop ingress-1: its address leaves DNS within 30 s and returns after it starts', async () => {
+  it('stop ingress-1: its A and AAAA leave DNS within 30 s and return after it starts', async () => {
     const node = stack.hosts['ingress-1'];
-    const ip = addressOf(stack.topology, 'ingress-1', 'public');
-    const name = stack.topology.serviceDomain;
-    expect(await digA(stack, name)).toContain(ip);
-    const inDns = async (want: boolean) =>
-      (await digA(stack, name)).includes(ip) === want ? true : undefined;
+    const t = stack.topology;
+    const name = t.serviceDomain;
+    const records = [
+      { type: 'A', ip: addressOf(t, 'ingress-1', 'public'), dig: digA },
+      { type: 'AAAA', ip: address6Of(t, 'ingress-1', 'public'), dig: digAAAA },
+    ] as const;
+    for (const r of records) expect(await r.dig(stack, name), r.type).toContain(r.ip);
+    // Measured, not thrown: the node must start again whatever DNS did.
+    const follow = (present: boolean, timeoutMs: number) =>
+      Promise.all(
+        records.map((r) =>
+          waitFor(`${r.ip} ${present ? 'back in' : 'out of'} ${name} ${r.type}`, timeoutMs, async () =>
+            (await r.dig(stack, name)).includes(r.ip) === present ? true : undefined,
+          ).catch((e: Error) => e),
+        ),
+      );
     await underLoad(110_000, async (load) => {
       const stopAt = Date.now();
       await node.stop();
-      // Measured, not thrown: the node must start again whatever DNS did.
-      const gone = await waitFor(`${ip} out of ${name}`, 30_000, () => inDns(false)).catch((e: Error) => e);
+      const gone = await follow(false, 30_000);
       const startAt = Date.now();
       await node.start();
-      const served = await waitFor('requests through ingress-1 again', 60_000, async () =>
-        (await load.samples()).some((s) => s.node === 'ingress-1' && s.ok && s.atMs > startAt)
-          ? true
-          : undefined,
-      );
-      const back = await waitFor(`${ip} back in ${name}`, 60_000, () => inDns(true)).catch((e: Error) => e);
+      const served = await waitFor('requests through ingress-1 again on both families', 60_000, async () => {
+        const ok = (await load.samples()).filter((s) => s.node === 'ingress-1' && s.ok && s.atMs > startAt);
+        return FAMILIES.every((f) => ok.some((s) => s.family === f)) ? true : undefined;
+      });
+      const back = await follow(true, 60_000);
       const samples = await drained(load);
       const ms = (r: { atMs: number } | Error, from: number) =>
         r instanceof Error ? 'never' : `${r.atMs - from} ms`;
-      const note = `DNS out after ${ms(gone, stopAt)}, back ${ms(back, startAt)} after start; serving ${served.atMs - startAt} ms after start`;
+      const timings = (results: ({ atMs: number } | Error)[], from: number) =>
+        records.map((r, i) => `${r.type} ${ms(results[i] as { atMs: number } | Error, from)}`).join(', ');
+      const note = `DNS out after ${timings(gone, stopAt)}; back ${timings(back, startAt)} after start; serving ${served.atMs - startAt} ms after start`;
       // Its recovery counts from its start: it was down on purpose until then.
       rows.push(stepRow('stop ingress-1', samples, stopAt, note, startAt));
-      // Requests pinned to the stopped node fail; the other node must not lose one.
+      // Requests pinned to the stopped node fail; the other node must not lose one, on either family.
       expect(samples.filter((s) => s.node === 'ingress-2' && s.atMs >= stopAt && !s.ok)).toEqual([]);
-      if (gone instanceof Error) throw gone;
-      if (back instanceof Error) throw back;
+      for (const f of FAMILIES)
+        expect(samples.some((s) => s.node === 'ingress-2' && s.family === f && s.atMs >= stopAt)).toBe(true);
+      for (const result of [...gone, ...back]) if (result instanceof Error) throw result;
     });
   }, 240_000);
 
-  it("an ingress node's address changes in DNS: the proxy's allow-set follows within the TTL", async () => {
+  it("an ingress node's addresses change in DNS: the proxy's allow-sets follow within the TTL", async () => {
+    const t = stack.topology;
     const firewall = await firewallView(stack);
     const name = firewall.ingressNames[0] as string;
     const bound = firewall.followBoundMs;
-    const before = await allowSet(stack);
-    const added = `10.${stack.topology.base}.2.99`;
-    const dns = addressOf(stack.topology, 'dns', 'public');
-    const nsupdate = (line: string) =>
-      must(
+    const wans = ['wan1', 'wan2'] as const;
+    // Each set holds the ingress nodes' egress addresses of its family, from their A and AAAA records.
+    const before4 = INGRESS_NODES.flatMap((n) => wans.map((w) => addressOf(t, n, w))).sort();
+    const before6 = INGRESS_NODES.flatMap((n) => wans.map((w) => address6Of(t, n, w))).sort();
+    expect(await allowSet(stack)).toEqual(before4);
+    expect(await allowSet6(stack)).toEqual(before6);
+    const added = { A: `10.${t.base}.2.99`, AAAA: `fd1e:${t.base}:2::99` };
+    const holds = async (present: boolean) => {
+      const [v4, v6] = [await allowSet(stack), await allowSet6(stack)];
+      return v4.includes(added.A) === present && v6.includes(added.AAAA) === present ? true : undefined;
+    };
+    const dns = addressOf(t, 'dns', 'public');
+    const nsupdate = (verb: 'add' | 'delete') => {
+      const ttl = verb === 'add' ? ' 5' : '';
+      const lines = (['A', 'AAAA'] as const).map(
+        (type) => `update ${verb} ${name}${ttl} ${type} ${added[type]}`,
+      );
+      return must(
         stack,
         'client',
-        `nsupdate -k /root/tsig.key <<'EOF'\nserver ${dns}\nzone ${stack.topology.zone}\n${line}\nsend\nEOF`,
+        `nsupdate -k /root/tsig.key <<'EOF'\nserver ${dns}\nzone ${t.zone}\n${lines.join('\n')}\nsend\nEOF`,
       );
+    };
     await underLoad(90_000, async (load) => {
       const oldTtl = await digTtlS(stack, name);
       const at = Date.now();
-      await nsupdate(`update add ${name} 5 A ${added}`);
-      const joined = await waitFor('the new address allowed', bound(oldTtl), async () =>
-        (await allowSet(stack)).includes(added) ? true : undefined,
-      );
+      await nsupdate('add');
+      const joined = await waitFor('the new addresses allowed', bound(oldTtl), () => holds(true));
       const leftAt = Date.now();
-      await nsupdate(`update delete ${name} A ${added}`);
-      const left = await waitFor('the old address dropped', bound(5), async () =>
-        (await allowSet(stack)).includes(added) ? undefined : true,
-      );
-      const note = `${name}: allowed ${joined.atMs - at} ms after the update (TTL was ${oldTtl} s), dropped ${left.atMs - leftAt} ms after`;
+      await nsupdate('delete');
+      const left = await waitFor('the old addresses dropped', bound(5), () => holds(false));
+      const note = `${name}: ${added.A} and ${added.AAAA} allowed ${joined.atMs - at} ms after the update (TTL was ${oldTtl} s), dropped ${left.atMs - leftAt} ms after`;
       const row = stepRow('address change in DNS', await drained(load), at, note);
       rows.push(row);
-      expect(await allowSet(stack)).toEqual(before);
-      expect(row.failed, row.note).toBe(0);
+      expect(await allowSet(stack)).toEqual(before4);
+      expect(await allowSet6(stack)).toEqual(before6);
+      expectNoFailures(row);
     });
   }, 240_000);
 
-  it('stop the DNS server: nothing flaps, HAProxy servers stay UP, the allow-set is kept', async () => {
+  it('stop the DNS server: nothing flaps, HAProxy servers stay UP, the allow-sets are kept', async () => {
     const hosts = [...INGRESS_NODES, 'proxy'] as const;
-    const setBefore = await allowSet(stack);
+    const setsBefore = [await allowSet(stack), await allowSet6(stack)];
     // Long enough for every daemon to have read DNS again (and failed) at least once.
     const quietMs = (await firewallView(stack)).followBoundMs(
       await digTtlS(stack, stack.topology.serviceDomain),
@@ -203,13 +249,13 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
         await sleep(quietMs);
         expect(await digA(stack, stack.topology.serviceDomain).catch(() => 'no answer')).toBe('no answer');
         const statuses = await relayStatuses(stack);
-        const setAfter = await allowSet(stack);
-        const row = stepRow('stop DNS', await drained(load), at, `allow-set ${setAfter.join(',')}`);
+        const setsAfter = [await allowSet(stack), await allowSet6(stack)];
+        const row = stepRow('stop DNS', await drained(load), at, `allow-sets ${setsAfter.flat().join(',')}`);
         rows.push(row);
-        for (const node of INGRESS_NODES)
-          expect(statuses[node]).toEqual({ wan1: 'UP', wan2: 'UP', mesh: 'UP' });
-        expect(setAfter).toEqual(setBefore);
-        expect(row.failed, row.note).toBe(0);
+        const allUp = Object.fromEntries(PATHS.map((p) => [p, 'UP']));
+        for (const node of INGRESS_NODES) expect(statuses[node]).toEqual(allUp);
+        expect(setsAfter).toEqual(setsBefore);
+        expectNoFailures(row);
         const changes = [];
         for (const host of hosts) {
           const { timeline } = await daemonStatus(stack, host);

@@ -21,6 +21,13 @@ function readmeLine(prefix: string): string {
   return line;
 }
 
+/** The README line that holds `text`, exactly as written there. */
+function readmeLineWith(text: string): string {
+  const line = commands.find((c) => c.includes(text));
+  if (!line) throw new Error(`the README's set-up section has no line with \`${text}\``);
+  return line;
+}
+
 async function labResources(): Promise<{ containers: number; networks: number }> {
   const api = await dockerode();
   const filters = JSON.stringify({ label: [`${LAB_LABEL}=${runId}`] });
@@ -64,6 +71,12 @@ describe('ingress lab, driven by the README', () => {
     });
   });
 
+  it('reaches the demo through ingress-1 over IPv6 with the second line; the demo sees the IPv6 client', async () => {
+    const got = await shell.run(readmeLineWith(`:443:[fd1e:${BASE}:1::11]`));
+    expect(got.code, got.stderr).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ service: 'demo', client: `fd1e:${BASE}:1::50` });
+  });
+
   it('keeps its state in .lab: key and state 0600, known_hosts, inventory, CA', async () => {
     expect((await stat(join(dir, 'id_ed25519'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'state.json'))).mode & 0o777).toBe(0o600);
@@ -73,22 +86,48 @@ describe('ingress lab, driven by the README', () => {
     expect(await readFile(join(dir, 'known_hosts'), 'utf8')).toContain(`10.${BASE}.1.20 ssh-ed25519 `);
   });
 
-  it('reports nodes, roles, addresses, domains and ingress addresses as JSON', async () => {
+  it('reports nodes, roles, addresses of both families, domains, A and AAAA and the allow-sets as JSON', async () => {
     const status = await shell.run('ingress lab status --json');
     expect(status.code, status.stderr).toBe(0);
     const doc = JSON.parse(status.stdout) as {
-      nodes: { name: string; role: string; addresses: Record<string, string> }[];
+      nodes: {
+        name: string;
+        role: string;
+        addresses: Record<string, string>;
+        addresses6: Record<string, string>;
+      }[];
       serviceDomains: string[];
       ingressPublicAddresses: Record<string, string>;
+      ingressPublicAddresses6: Record<string, string>;
+      health: Record<string, string>;
     };
     expect(doc.nodes.find((n) => n.name === 'proxy')).toMatchObject({
       role: 'local proxy',
       addresses: { public: `10.${BASE}.1.20`, wan1: `10.${BASE}.2.20`, underlay: `10.${BASE}.4.20` },
+      addresses6: { public: `fd1e:${BASE}:1::20`, wan1: `fd1e:${BASE}:2::20`, wan2: `fd1e:${BASE}:3::20` },
     });
     expect(doc.serviceDomains).toEqual(['app.ingress.test']);
     expect(doc.ingressPublicAddresses).toEqual({
       'ingress-1': `10.${BASE}.1.11`,
       'ingress-2': `10.${BASE}.1.12`,
+    });
+    expect(doc.ingressPublicAddresses6).toEqual({
+      'ingress-1': `fd1e:${BASE}:1::11`,
+      'ingress-2': `fd1e:${BASE}:1::12`,
+    });
+    expect(doc.health).toMatchObject({
+      'dns: app.ingress.test A': `10.${BASE}.1.11,10.${BASE}.1.12`,
+      'dns: app.ingress.test AAAA': `fd1e:${BASE}:1::11,fd1e:${BASE}:1::12`,
+      'proxy: allow-set ingress_v4': [2, 3]
+        .flatMap((w) => [11, 12].map((h) => `10.${BASE}.${w}.${h}`))
+        .sort()
+        .join(','),
+      'proxy: allow-set ingress_v6': [2, 3]
+        .flatMap((w) => [11, 12].map((h) => `fd1e:${BASE}:${w}::${h}`))
+        .sort()
+        .join(','),
+      'ingress-1: haproxy path wan1-v6': 'UP',
+      'ingress-2: haproxy path wan2-v6': 'UP',
     });
   });
 
@@ -109,12 +148,16 @@ describe('ingress lab, driven by the README', () => {
     expect(fail.code, fail.stderr).toBe(0);
     expect(fail.stdout).toContain('proxy: link wan1: connected -> cut');
     expect(fail.stdout).toContain('ingress-1: haproxy path wan1: UP -> DOWN');
+    // One network, both families: the IPv6 relay server over WAN 1 goes down with it.
+    expect(fail.stdout).toContain('ingress-1: haproxy path wan1-v6: UP -> DOWN');
     const got = await shell.run(readmeLine('ingress lab exec client -- curl'));
     expect(got.code, got.stderr).toBe(0);
     expect(JSON.parse(got.stdout)).toMatchObject({ service: 'demo' });
     const heal = await shell.run(readmeLine('ingress lab heal wan1'));
     expect(heal.stdout).toContain('proxy: link wan1: cut -> connected');
     expect(heal.stdout).toContain('ingress-1: haproxy path wan1: DOWN -> UP');
+    // The proxy comes back on its IPv6 address too, the one the relay server names.
+    expect(heal.stdout).toContain('ingress-1: haproxy path wan1-v6: DOWN -> UP');
     expect((await shell.run(readmeLine('ingress lab status'))).code).toBe(0);
   }, 180_000);
 

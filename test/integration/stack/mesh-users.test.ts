@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../../src/time/sleep.js';
 import { nodeKeyDir } from '../../../src/dns/node-keys.js';
 import type { LabHost } from '../../../src/lab/lab.js';
 import { MESH_ADMIN_ENDPOINT, meshAddressOf, meshUserAddress } from '../../../src/lab/mesh-users.js';
@@ -40,7 +41,7 @@ async function poll(host: LabHost, command: string, want: RegExp, timeoutMs = 60
   for (;;) {
     const got = await sh(host, command);
     if (want.test(got.out) || Date.now() > deadline) return got.out;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
   }
 }
 

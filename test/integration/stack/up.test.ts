@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../../src/time/sleep.js';
 import { putFile } from '../../../src/lab/stack-services.js';
 import { startStackLab, type StackLab } from '../../../src/lab/stack-lab.js';
 import { address6Of, addressOf, INGRESS_NODES } from '../../../src/lab/topology.js';
@@ -51,7 +52,7 @@ async function pollStat(node: string, want: RegExp): Promise<string> {
       `/usr/local/lib/ingress/haproxy-cmd "show stat" | cut -d, -f1,2,18,37`,
     );
     if (want.test(stat.out) || Date.now() > deadline) return stat.out;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
 }
 
@@ -252,7 +253,7 @@ async function fleetStatus(): Promise<StatusEntry[]> {
     const entries = JSON.parse(run.stdout || '[]') as StatusEntry[];
     const allUp = entries.every((e) => e.status?.paths.every((p) => p.state === 'up'));
     if ((run.code === 0 && allUp) || Date.now() > deadline) return entries;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
   }
 }
 

@@ -105,6 +105,7 @@ describe('bench report', () => {
 describe('failover step measure', () => {
   const sample = (node: string, atMs: number, durationMs: number, ok: boolean, error?: string) => ({
     node,
+    family: 4 as const,
     atMs,
     durationMs,
     ok,

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseLoadLines, recoveryMs, summarizeLoad, type LoadSample } from '../../../src/lab/load.js';
+import {
+  ofFamily,
+  parseLoadLines,
+  recoveryMs,
+  summarizeLoad,
+  targetFamilies,
+  type LoadSample,
+} from '../../../src/lab/load.js';
 
-const sample = (atMs: number, node: string, ok: boolean, error?: string): LoadSample => ({
+const sample = (atMs: number, node: string, ok: boolean, error?: string, family: 4 | 6 = 4): LoadSample => ({
   atMs,
   node,
+  family,
   ok,
   durationMs: 10,
   ...(error === undefined ? {} : { error }),
@@ -65,5 +73,33 @@ describe('recoveryMs', () => {
 
   it('is null when a node has not succeeded since its last failure', () => {
     expect(recoveryMs([sample(110, 'a', true), sample(120, 'a', false)], ['a'], 100, 1000)).toBeNull();
+  });
+});
+
+describe('address families', () => {
+  it("tags each target with its address's family and refuses a name", () => {
+    expect(
+      targetFamilies([
+        { node: 'a', address: '10.0.1.11' },
+        { node: 'a', address: 'fd1e:240:1::11' },
+      ]),
+    ).toEqual([
+      { node: 'a', address: '10.0.1.11', family: 4 },
+      { node: 'a', address: 'fd1e:240:1::11', family: 6 },
+    ]);
+    expect(() => targetFamilies([{ node: 'b', address: 'app.example.org' }])).toThrow(
+      /load target b: "app.example.org" is not an IP address/,
+    );
+  });
+
+  it('keeps one family apart: a failure over IPv6 is not in the IPv4 recovery', () => {
+    const samples = [
+      sample(110, 'a', true, undefined, 4),
+      sample(120, 'a', false, 'timeout', 6),
+      sample(130, 'a', true, undefined, 4),
+    ];
+    expect(ofFamily(samples, 6).map((s) => s.atMs)).toEqual([120]);
+    expect(recoveryMs(ofFamily(samples, 4), ['a'], 100, 1000)).toBe(0);
+    expect(recoveryMs(ofFamily(samples, 6), ['a'], 100, 1000)).toBeNull();
   });
 });

@@ -36,8 +36,8 @@ describe('the fleet table of `ingress status`', () => {
       host: 'ingress-1',
       mode: 'ingress',
       serving: 'yes',
-      paths: 'wan1 up 10ms; wan2 down (3 probes failed: timeout); mesh unknown',
-      dns: 'www.example.org/A=203.0.113.1,203.0.113.2',
+      paths: 'IPv4 wan1 up 10ms, wan2 down (3 probes failed: timeout); mesh unknown',
+      dns: 'www.example.org A=203.0.113.1,203.0.113.2 AAAA=(none)',
       allowSet: '-',
       certDays: '20',
     });
@@ -60,7 +60,65 @@ describe('the fleet table of `ingress status`', () => {
         `wan2 up \\d+(\\.\\d)?ms weight ${wan2?.weight} \\(cost \\d+ ms vs 10 ms on wan1 .*loss \\d+%, rtt 300 ms, jitter 0 ms\\)`,
       ),
     );
-    expect(row?.paths).toMatch(/^wan1 up 10ms; /);
+    expect(row?.paths).toMatch(/^IPv4 wan1 up 10ms, /);
+  });
+
+  it('groups the paths by address family and shows A and AAAA of each published name', () => {
+    const dual = loadConfig('ingress.yml', (c) => ({
+      ...c,
+      dns: c.dns && { ...c.dns, addresses: ['203.0.113.1', '2001:db8::1'] },
+      paths: [
+        ...c.paths.filter((p) => p.kind === 'wan'),
+        ...c.paths
+          .filter((p) => p.kind === 'wan')
+          .map((p, i) => ({
+            ...p,
+            name: `${p.name}-v6`,
+            server: `${p.name}-v6`,
+            address: `2001:db8:${i + 1}::10`,
+          })),
+        ...c.paths.filter((p) => p.kind === 'mesh'),
+      ],
+    }));
+    const s = new Scenario(dual);
+    for (const path of ['wan1', 'wan2', 'wan1-v6', 'wan2-v6', 'mesh']) s.probes(path, '++');
+    s.at(s.nowMs + 1, {
+      type: 'dns-observed',
+      ok: true,
+      records: [
+        { name: 'www.example.org', type: 'A', addresses: ['203.0.113.1'], ttlS: 60 },
+        { name: 'www.example.org', type: 'AAAA', addresses: ['2001:db8::1'], ttlS: 60 },
+      ],
+    });
+    const status = buildStatus(s.state, s.nowMs);
+    expect(status.paths.map((p) => [p.name, p.family])).toEqual([
+      ['wan1', 4],
+      ['wan2', 4],
+      ['wan1-v6', 6],
+      ['wan2-v6', 6],
+      ['mesh', 6],
+    ]);
+    const [row] = fleetRows([{ host: 'ingress-1', status }]);
+    expect(row?.paths).toBe(
+      'IPv4 wan1 up 10ms, wan2 up 10ms; IPv6 wan1-v6 up 10ms, wan2-v6 up 10ms; mesh up 10ms',
+    );
+    expect(row?.dns).toBe('www.example.org A=203.0.113.1 AAAA=2001:db8::1');
+  });
+
+  it("shows the local proxy's allow-set by kernel set, one per address family", () => {
+    const s = new Scenario(loadConfig('local.yml'));
+    s.at(1, { type: 'firewall-result', ok: true, addresses: ['203.0.113.2', '2001:db8::2', '203.0.113.1'] });
+    const status = buildStatus(s.state, 1);
+    expect(status.allowSets).toEqual({
+      ingress_v4: ['203.0.113.1', '203.0.113.2'],
+      ingress_v6: ['2001:db8::2'],
+    });
+    const [row] = fleetRows([{ host: 'home', status }]);
+    expect(row?.allowSet).toBe('ingress_v4=203.0.113.1,203.0.113.2; ingress_v6=2001:db8::2');
+    s.at(2, { type: 'firewall-result', ok: true, addresses: ['203.0.113.1'] });
+    expect(fleetRows([{ host: 'home', status: buildStatus(s.state, 2) }])[0]?.allowSet).toBe(
+      'ingress_v4=203.0.113.1; ingress_v6=(empty)',
+    );
   });
 
   it('says when the allow-set is kept because a DNS answer was refused', () => {
@@ -84,6 +142,6 @@ describe('the fleet table of `ingress status`', () => {
     expect(lines[0]).toMatch(/^HOST {7}MODE {5}SERVING {2}PATHS/);
     expect(lines[2]).toMatch(/^home {7}- {8}- {8}unreachable: connect ECONNREFUSED 10\.0\.0\.2:22/);
     const pathsColumn = lines[0]!.indexOf('PATHS');
-    expect(lines[1]!.indexOf('wan1 up')).toBe(pathsColumn);
+    expect(lines[1]!.indexOf('IPv4 wan1 up')).toBe(pathsColumn);
   });
 });
