@@ -1,4 +1,4 @@
-import type { ConfigReader } from './config-reader.js';
+import type { ConfigReader } from '../yaml/config-reader.js';
 import type { SteeringConfig } from './config-types.js';
 
 /** HAProxy takes 0..256; 100 makes a weight read as a percentage of the full share. */

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
 import { DEFAULT_STATUS_PORT } from '../metrics/status.js';
-import { ConfigReader } from './config-reader.js';
+import { ConfigReader } from '../yaml/config-reader.js';
 import { readSteering } from './config-steering.js';
-import type { FieldPath } from './config-reader.js';
+import type { FieldPath } from '../yaml/config-reader.js';
 
 import type {
   DaemonMode,

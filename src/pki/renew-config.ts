@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap } from 'yaml';
-import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
+import { ConfigReader } from '../yaml/config-reader.js';
 import { IngressError } from '../errors.js';
 import { DEFAULT_ADMIN_SOCKET } from '../haproxy/tls-runtime.js';
 import { NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
@@ -20,67 +19,52 @@ export interface RenewAgentConfig {
   renewFraction: number;
 }
 
-type Raw = Record<string, unknown>;
-
 /** Parses and checks the YAML text; errors name the file, line and field. */
 export function parseRenewConfig(text: string, file: string): RenewAgentConfig {
-  const { doc, lines } = parseAnsibleYaml(text, file, 'E_CONFIG');
-  const fail = (field: string, message: string): never => {
-    const node = doc.getIn(field.split('.'), true) as { range?: [number, number] } | undefined;
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    throw new IngressError('E_CONFIG', message, {
-      location: { file, field, ...(line === undefined ? {} : { line }) },
-    });
-  };
-  if (!isMap(doc.contents)) fail('', 'the renewal agent config must be a mapping');
-  const raw = doc.toJS() as Raw;
-  const str = (field: string, fallback?: string): string => {
-    const value = field.split('.').reduce<unknown>((obj, key) => (obj as Raw | undefined)?.[key], raw);
+  const r: ConfigReader = ConfigReader.parse(text, file);
+  const raw = r.raw([]);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    r.fail([], 'the renewal agent config must be a mapping');
+  const str = (path: string, fallback?: string): string => {
+    const at = path.split('.');
+    const value = r.raw(at);
     if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'string' || value === '') return fail(field, `${field} must be a non-empty string`);
+    if (typeof value !== 'string' || value === '') r.fail(at, `${path} must be a non-empty string`);
     return value;
   };
-  return build(raw, str, fail);
-}
-
-function build(
-  raw: Raw,
-  str: (field: string, fallback?: string) => string,
-  fail: (field: string, message: string) => never,
-): RenewAgentConfig {
   const name = str('name');
   try {
     assertCertName(name);
   } catch {
-    fail('name', `invalid certificate name "${name}"`);
+    r.fail(['name'], `invalid certificate name "${name}"`);
   }
   const url = str('signer.url');
-  if (!/^https:\/\/[^/]+/.test(url)) fail('signer.url', `signer.url must be an https:// URL, got "${url}"`);
-  const serverName = (raw.signer as Raw | undefined)?.serverName;
+  if (!/^https:\/\/[^/]+/.test(url))
+    r.fail(['signer', 'url'], `signer.url must be an https:// URL, got "${url}"`);
   const keyType = str('keyType', 'ecdsa-p256');
-  if (!(KEY_TYPES as readonly string[]).includes(keyType)) fail('keyType', `unknown key type "${keyType}"`);
-  const fraction = raw.renewFraction ?? DEFAULT_RENEWAL_FRACTION;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
-    fail('renewFraction', 'renewFraction must be a number between 0 and 1');
-  }
-  const haproxyOn = (raw.haproxy as Raw | undefined)?.enabled !== false;
+  if (!(KEY_TYPES as readonly string[]).includes(keyType))
+    r.fail(['keyType'], `unknown key type "${keyType}"`);
+  const fraction = r.raw(['renewFraction']) ?? DEFAULT_RENEWAL_FRACTION;
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
+    r.fail(['renewFraction'], 'renewFraction must be a number between 0 and 1');
   return {
     name,
-    signer: { url, ...(serverName === undefined ? {} : { serverName: str('signer.serverName') }) },
+    signer: { url, ...(r.has(['signer', 'serverName']) ? { serverName: str('signer.serverName') } : {}) },
     paths: {
       dir: str('pki.dir', NODE_PKI_PATHS.dir),
       combinedPem: str('pki.combinedPem', NODE_PKI_PATHS.combinedPem),
       caFile: str('pki.caFile', NODE_PKI_PATHS.caFile),
       crlFile: str('pki.crlFile', NODE_PKI_PATHS.crlFile),
     },
-    haproxy: haproxyOn
-      ? {
-          adminSocket: str('haproxy.adminSocket', DEFAULT_ADMIN_SOCKET),
-          unit: str('haproxy.unit', 'haproxy'),
-        }
-      : undefined,
+    haproxy:
+      r.raw(['haproxy', 'enabled']) === false
+        ? undefined
+        : {
+            adminSocket: str('haproxy.adminSocket', DEFAULT_ADMIN_SOCKET),
+            unit: str('haproxy.unit', 'haproxy'),
+          },
     keyType: keyType as KeyType,
-    renewFraction: fraction as number,
+    renewFraction: fraction,
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigReader } from '../../../src/daemon/config-reader.js';
+import { ConfigReader } from '../../../src/yaml/config-reader.js';
 import { IngressError } from '../../../src/errors.js';
 import { parseYamlFile } from '../../../src/inventory/yaml-doc.js';
 import { parseExtraVars } from '../../../src/runner/extra-vars.js';

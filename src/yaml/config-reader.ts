@@ -1,7 +1,7 @@
 import { isNode } from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import { IngressError } from '../errors.js';
-import { parseAnsibleYaml } from '../yaml/ansible-yaml.js';
+import { parseAnsibleYaml } from './ansible-yaml.js';
 
 export type FieldPath = readonly (string | number)[];
 
