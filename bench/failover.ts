@@ -4,7 +4,7 @@
 // no health daemon (so nothing takes a dead node out of DNS).
 import { summarizeLoad, type LoadRun, type LoadSample } from '../src/lab/load.js';
 import type { StackLab } from '../src/lab/stack-lab.js';
-import { address6Of, addressOf, INGRESS_NODES } from '../src/lab/topology.js';
+import { addressOf, INGRESS_NODES } from '../src/lab/topology.js';
 import {
   clientLoad,
   digA,
@@ -13,6 +13,7 @@ import {
   sleep,
   waitFor,
   type PathName,
+  reconnectWan,
 } from '../test/integration/failover/failover-lab.js';
 import type { TimelineVariant } from './lib/results.js';
 
@@ -53,17 +54,6 @@ const settle = (what: string, ms: number, probe: () => Promise<true | undefined>
     (r) => r.atMs,
     () => null,
   );
-
-async function reconnect(stack: StackLab, wan: 'wan1' | 'wan2'): Promise<void> {
-  if (stack.hosts.proxy.addresses[wan] !== undefined) return;
-  const t = stack.topology;
-  await stack.lab.connectNetwork(
-    stack.hosts.proxy,
-    wan,
-    addressOf(t, 'proxy', wan),
-    address6Of(t, 'proxy', wan),
-  );
-}
 
 /**
  * A step's requests are those that ended within it (a request in flight when the next event
@@ -106,8 +96,8 @@ async function wanSteps(stack: StackLab, holdMs: number): Promise<number[]> {
   await settle('both WANs DOWN', 30_000, everyRelay(stack, { wan1: /^DOWN/, wan2: /^DOWN/ }));
   await sleep(holdMs);
   at.push(Date.now());
-  await reconnect(stack, 'wan1');
-  await reconnect(stack, 'wan2');
+  await reconnectWan(stack, 'wan1');
+  await reconnectWan(stack, 'wan2');
   await settle(
     'both WANs UP',
     40_000,
@@ -194,7 +184,7 @@ export async function failoverCycle(
     };
   } finally {
     await load.stop();
-    await reconnect(stack, 'wan1');
-    await reconnect(stack, 'wan2');
+    await reconnectWan(stack, 'wan1');
+    await reconnectWan(stack, 'wan2');
   }
 }

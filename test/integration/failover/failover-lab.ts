@@ -183,3 +183,15 @@ export async function recentDecisions(stack: StackLab, sinceMs: number): Promise
   }
   return lines.join('\n') || '(no decisions)';
 }
+
+/** The proxy back on a WAN network with both of its addresses, as the relay servers name them. */
+export async function reconnectWan(stack: StackLab, wan: 'wan1' | 'wan2'): Promise<void> {
+  if (stack.hosts.proxy.addresses[wan] !== undefined) return;
+  const t = stack.topology;
+  await stack.lab.connectNetwork(
+    stack.hosts.proxy,
+    wan,
+    addressOf(t, 'proxy', wan),
+    address6Of(t, 'proxy', wan),
+  );
+}

@@ -16,6 +16,7 @@ import {
   must,
   pathTraffic,
   PATHS,
+  reconnectWan,
   relayStatuses,
   sleep,
   waitFor,
@@ -48,18 +49,6 @@ const every = (want: Partial<Record<PathName, RegExp>>) => async () => {
 
 const underLoad = (durationMs: number, body: (load: LoadRun) => Promise<void>): Promise<void> =>
   underLoadOn(stack, durationMs, body);
-
-/** The proxy back on a WAN network with both of its addresses, as the relay servers name them. */
-async function reconnectWan(wan: 'wan1' | 'wan2'): Promise<void> {
-  if (stack.hosts.proxy.addresses[wan] !== undefined) return;
-  const t = stack.topology;
-  await stack.lab.connectNetwork(
-    stack.hosts.proxy,
-    wan,
-    addressOf(t, 'proxy', wan),
-    address6Of(t, 'proxy', wan),
-  );
-}
 
 beforeAll(async () => {
   stack = await startFailoverLab(241);
@@ -125,8 +114,8 @@ describe('failover under a client load', { timeout: 120_000 }, () => {
   it('restore both: traffic returns to the WANs and the mesh goes idle', async () => {
     await underLoad(30_000, async (load) => {
       const at = Date.now();
-      await reconnectWan('wan1');
-      await reconnectWan('wan2');
+      await reconnectWan(stack, 'wan1');
+      await reconnectWan(stack, 'wan2');
       const allUp = Object.fromEntries(PATHS.map((p) => [p, /^UP/]));
       const back = await waitFor('every WAN server UP on both families', 30_000, every(allUp));
       await sleep(1_000);
