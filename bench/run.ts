@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE, type Section } from './lib/args.js';
-import { missingPrerequisites } from './lib/prereq.js';
+import { ensureInotifyInstances, missingPrerequisites } from './lib/prereq.js';
 import { renderMarkdown } from './lib/report.js';
 import type { BenchResults } from './lib/results.js';
 import { renderTimelineSvg } from './lib/svg.js';
@@ -110,6 +110,10 @@ async function main(): Promise<number> {
   const skipped = [...missing].map(([section, what]) => ({ section, why: `missing ${what.join('; ')}` }));
   for (const s of skipped) log(`${s.section} skipped: ${s.why}`);
   const run = args.sections.filter((s) => !missing.has(s));
+  if (run.includes('provisioning')) {
+    const inotify = await ensureInotifyInstances();
+    if (inotify) log(inotify);
+  }
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
     durationS: 0,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Section } from './args.js';
 
@@ -39,4 +39,21 @@ export async function missingPrerequisites(sections: readonly Section[]): Promis
     if (missing.length > 0) out.set(section, missing);
   }
   return out;
+}
+
+const INOTIFY_INSTANCES = '/proc/sys/fs/inotify/max_user_instances';
+
+/**
+ * Each systemd container holds several inotify instances and the kernel's default is 128 per
+ * user, so thirty lab hosts do not boot. As root the bench raises the limit; otherwise it says how.
+ */
+export async function ensureInotifyInstances(min = 1024): Promise<string | null> {
+  const current = Number((await readFile(INOTIFY_INSTANCES, 'utf8').catch(() => '0')).trim());
+  if (current >= min) return null;
+  try {
+    await writeFile(INOTIFY_INSTANCES, String(min));
+    return `raised fs.inotify.max_user_instances from ${current} to ${min} for the 30-host runs`;
+  } catch {
+    return `fs.inotify.max_user_instances is ${current}: 30 systemd hosts may not boot (as root: sysctl -w fs.inotify.max_user_instances=${min})`;
+  }
 }
