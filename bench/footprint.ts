@@ -91,7 +91,7 @@ export async function benchFootprint(node: LabHost, seconds: number): Promise<Fi
           name: `daemon CPU on ${node.name} (${windowS} s windows over ${seconds} s)`,
           unit: '% of a core',
           better: 'lower',
-          note: 'probing wan1, wan2 and mesh at the default interval',
+          note: 'probing every relay path (each WAN per address family, and the mesh) at the default interval',
         },
         cpuWindows(samples, daemon, hz, windowS),
         { name: "HAProxy's worker", values: cpuWindows(samples, haproxy, hz, windowS) },
