@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { get as httpGet } from 'node:http';
+import { get as httpGet, type ClientRequest } from 'node:http';
 import type { SecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -15,7 +15,7 @@ import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
 import { readNamedFile } from './config-files.js';
 import { createProbeSession, type ProbeSession } from './probe-session.js';
 import type { TlsMaterial } from './status-tls.js';
-import { getJsonMutualTls, tlsMaterialCache } from './status-tls.js';
+import { getJsonMutualTls, readJsonAnswer, tlsMaterialCache } from './status-tls.js';
 
 const run = promisify(execFile);
 
@@ -40,33 +40,15 @@ export function nftFirewallPort(nftPath = 'nft'): FirewallPort {
   };
 }
 
-/** A status document is a few kilobytes; anything far larger is not one. */
-const MAX_STATUS_BYTES = 1 << 20;
-
 /**
  * GETs a peer's /status over plain HTTP with node:http: fetch() would load undici into the
  * daemon, which costs it megabytes of memory and CPU on every poll.
  */
 export function getJson(url: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const request = httpGet(url, { timeout: timeoutMs, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_STATUS_BYTES) request.destroy(new Error('status document too large'));
-        else chunks.push(chunk);
-      });
-      response.on('error', reject);
-      response.on('end', () => {
-        if (response.statusCode !== 200) return reject(new Error(`status ${response.statusCode ?? '?'}`));
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (cause) {
-          reject(new Error('status document is not JSON', { cause }));
-        }
-      });
-    });
+    const request: ClientRequest = httpGet(url, { timeout: timeoutMs, agent: false }, (response) =>
+      readJsonAnswer(request, response, resolve, reject),
+    );
     request.on('timeout', () => request.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     request.on('error', reject);
   });

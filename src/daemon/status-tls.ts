@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import { isIP } from 'node:net';
@@ -103,10 +103,41 @@ export function checkPeerIdentity(host: string, cert: PeerCertificate): Error | 
   return new Error(`${host} is not among the certificate's addresses (${ips.join(', ') || 'none'})`);
 }
 
+/** A status document is a few kilobytes; anything far larger is not one. */
+const MAX_STATUS_BYTES = 1 << 20;
+
+/**
+ * Reads a /status answer for either poll (loopback HTTP or mesh mTLS): 200 and JSON, at most
+ * MAX_STATUS_BYTES, so a compromised peer cannot make the daemon buffer without end.
+ */
+export function readJsonAnswer(
+  req: ClientRequest,
+  res: IncomingMessage,
+  resolve: (doc: unknown) => void,
+  reject: (err: Error) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_STATUS_BYTES) req.destroy(new Error('status document too large'));
+    else chunks.push(chunk);
+  });
+  res.on('error', reject);
+  res.on('end', () => {
+    if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode ?? 'none'}`));
+    try {
+      resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    } catch (cause) {
+      reject(new Error('status document is not JSON', { cause }));
+    }
+  });
+}
+
 /** GET over mTLS: our certificate as the client's, the peer's checked against the CA and its address. */
 export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req: ClientRequest = request(
       url,
       {
         method: 'GET',
@@ -116,20 +147,7 @@ export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: 
         checkServerIdentity: checkPeerIdentity,
         timeout: timeoutMs,
       },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode ?? 'none'}`));
-          try {
-            resolve(JSON.parse(body));
-          } catch {
-            reject(new Error('malformed status document'));
-          }
-        });
-        res.on('error', reject);
-      },
+      (res) => readJsonAnswer(req, res, resolve, reject),
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
