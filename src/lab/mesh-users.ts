@@ -9,7 +9,7 @@ import { IngressError } from '../errors.js';
 import type { Lab, LabHost } from './lab.js';
 import { mustExec, putFile } from './stack-services.js';
 import type { StackNetwork, StackTopology } from './topology.js';
-import { addressOf } from './topology.js';
+import { addressOf, labAddress } from './topology.js';
 
 export type MeshUserHostName = 'meshpeer' | 'meshclient';
 
@@ -34,19 +34,20 @@ const NETWORKS: Record<MeshUserHostName, readonly StackNetwork[]> = {
   meshclient: ['public'],
 };
 
+function checkNetwork(host: MeshUserHostName, network: StackNetwork): void {
+  if (!NETWORKS[host].includes(network)) throw new RangeError(`${host} is not on the ${network} network`);
+}
+
 /** The IPv4 address of a mesh user's host on one of its networks. */
 export function meshUserAddress(t: StackTopology, host: MeshUserHostName, network: StackNetwork): string {
-  if (!NETWORKS[host].includes(network)) throw new RangeError(`${host} is not on the ${network} network`);
-  const prefix = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(t.subnets[network])?.[1];
-  if (prefix === undefined)
-    throw new RangeError(`lab network ${network} is not a /24: ${t.subnets[network]}`);
-  return `${prefix}.${HOST_OCTET[host]}`;
+  checkNetwork(host, network);
+  return labAddress(t, network, HOST_OCTET[host], 4);
 }
 
 /** Its IPv6 twin on the same dual-stack network (fixed, as the stack's hosts' are). */
 export function meshUserAddress6(t: StackTopology, host: MeshUserHostName, network: StackNetwork): string {
-  meshUserAddress(t, host, network);
-  return t.subnets6[network].replace('/64', String(HOST_OCTET[host]));
+  checkNetwork(host, network);
+  return labAddress(t, network, HOST_OCTET[host], 6);
 }
 
 /** What the local proxy lists in `ingress_yggdrasil.extra_peers`: the public peer over the underlay. */

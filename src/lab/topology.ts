@@ -65,11 +65,16 @@ export interface StackTopology {
   networksOf: Record<StackHostName, readonly StackNetwork[]>;
 }
 
-type AddressOf = (base: number, network: StackNetwork, host?: StackHostName) => string;
+/** The address with last part `octet` on a network, or the network itself without one. */
+type AddressOf = (base: number, network: StackNetwork, octet?: number) => string;
 
-const v4: AddressOf = (base, n, host) => `10.${base}.${NETWORK_OCTET[n]}.${host ? HOST_OCTET[host] : '0/24'}`;
-const v6: AddressOf = (base, n, host) =>
-  `fd1e:${base}:${NETWORK_OCTET[n]}::${host ? HOST_OCTET[host] : '/64'}`;
+const v4: AddressOf = (base, n, octet) => `10.${base}.${NETWORK_OCTET[n]}.${octet ?? '0/24'}`;
+const v6: AddressOf = (base, n, octet) => `fd1e:${base}:${NETWORK_OCTET[n]}::${octet ?? '/64'}`;
+
+/** A lab container outside the stack's hosts (say a mesh user) at its own last part, in either family. */
+export function labAddress(t: StackTopology, network: StackNetwork, octet: number, family: 4 | 6): string {
+  return (family === 4 ? v4 : v6)(t.base, network, octet);
+}
 
 function perNetwork(base: number, address: AddressOf): Record<StackNetwork, string> {
   return Object.fromEntries(STACK_NETWORKS.map((n) => [n, address(base, n)])) as Record<StackNetwork, string>;
@@ -79,7 +84,7 @@ function perHost(base: number, address: AddressOf): StackTopology['addresses'] {
   return Object.fromEntries(
     STACK_HOSTS.map((host) => [
       host,
-      Object.fromEntries(HOST_NETWORKS[host].map((n) => [n, address(base, n, host)])),
+      Object.fromEntries(HOST_NETWORKS[host].map((n) => [n, address(base, n, HOST_OCTET[host])])),
     ]),
   ) as StackTopology['addresses'];
 }
