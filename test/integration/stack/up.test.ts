@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../../src/time/sleep.js';
 import { putFile } from '../../../src/lab/stack-services.js';
@@ -32,13 +33,7 @@ async function fetchThrough(node: string, family: 4 | 6 = 4): Promise<{ rc: numb
 }
 
 /** The long form OpenSSL prints an IPv6 SAN in (FD1E:EE:1:0:0:0:0:11). */
-function opensslV6(ip: string): string {
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return groups.map((g) => g.replace(/^0+(?=.)/, '').toUpperCase()).join(':');
-}
+const opensslV6 = (ip: string): string => ipaddr.IPv6.parse(ip).toNormalizedString().toUpperCase();
 
 let first: CliResult;
 const STACK_NODES = [...INGRESS_NODES, 'proxy'] as const;
