@@ -9,6 +9,7 @@ import {
 } from '../../../src/lab/load.js';
 import { INGRESS_NODES } from '../../../src/lab/topology.js';
 import { expect } from 'vitest';
+import { formatTable as formatTextTable } from '../../../src/text/table.js';
 
 export const FAMILIES: readonly AddressFamily[] = [4, 6];
 
@@ -60,13 +61,7 @@ function familyCell(r: FamilyRow): string {
 export function formatTable(rows: StepRow[]): string {
   const cells = rows.map((r) => [r.step, ...FAMILIES.map((f) => familyCell(r.families[f])), r.note]);
   const head = ['STEP', 'IPv4 FAILED/TOTAL, RECOVERY', 'IPv6 FAILED/TOTAL, RECOVERY', 'NOTE'];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string =>
-    c
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...cells.map(line)].join('\n');
+  return formatTextTable([head, ...cells]);
 }
 
 /** What every step must show for both families: no failed request, and requests to judge by. */
