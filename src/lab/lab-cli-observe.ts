@@ -9,7 +9,6 @@ import type { Snapshot } from './lab-cli-snapshot.js';
 import { daemonFacts, dnsFacts, haproxyFacts, unhealthyPaths } from './lab-cli-snapshot.js';
 import type { LabState } from './lab-state.js';
 import { labPaths, readLabState } from './lab-state.js';
-import { meshNameFacts } from './mesh-users.js';
 import type { StackTopology } from './topology.js';
 import { INGRESS_NODES, STACK_HOSTS, stackTopology } from './topology.js';
 import { sleep } from '../time/sleep.js';
@@ -107,7 +106,7 @@ export async function observe(ctx: LabContext): Promise<Observation> {
   const mesh = `mesh.${domain}`;
   Object.assign(
     snapshot,
-    meshNameFacts(mesh, await sh(ctx, 'dns', `dig +short +time=2 @127.0.0.1 ${mesh} AAAA`)),
+    dnsFacts(mesh, 'AAAA', await sh(ctx, 'dns', `dig +short +time=2 @127.0.0.1 ${mesh} AAAA`)),
   );
   return { snapshot, fleet, noDaemon };
 }

@@ -128,15 +128,3 @@ export async function meshAddressOf(host: LabHost): Promise<string> {
     throw new IngressError('E_LAB', `${host.name}: yggdrasilctl getSelf gave no address`);
   return address;
 }
-
-/** The service's mesh name and its AAAA as `ingress lab status` shows them. */
-export function meshNameFacts(meshName: string, digOut: string | undefined): Record<string, string> {
-  const subject = `dns: ${meshName} AAAA`;
-  if (digOut === undefined) return { [subject]: 'no answer' };
-  const addresses = digOut
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^[0-9a-f:]+$/i.test(l) && l.includes(':'))
-    .sort();
-  return { [subject]: addresses.join(',') || '(none)' };
-}

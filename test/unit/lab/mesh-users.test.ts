@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { meshNameFacts, meshPeerUri, meshUserAddress } from '../../../src/lab/mesh-users.js';
+import { dnsFacts } from '../../../src/lab/lab-cli-snapshot.js';
+import { meshPeerUri, meshUserAddress } from '../../../src/lab/mesh-users.js';
 import { stackTopology } from '../../../src/lab/topology.js';
 
 describe('the mesh users of the lab', () => {
@@ -14,10 +15,10 @@ describe('the mesh users of the lab', () => {
 
   it("shows the mesh name's AAAA records, none, or no answer", () => {
     const name = 'mesh.app.ingress.test';
-    expect(meshNameFacts(name, '203:1::2\n;; comment\n201:abcd::1\n')).toEqual({
+    expect(dnsFacts(name, 'AAAA', '203:1::2\n;; comment\n201:abcd::1\n')).toEqual({
       'dns: mesh.app.ingress.test AAAA': '201:abcd::1,203:1::2',
     });
-    expect(meshNameFacts(name, '')).toEqual({ 'dns: mesh.app.ingress.test AAAA': '(none)' });
-    expect(meshNameFacts(name, undefined)).toEqual({ 'dns: mesh.app.ingress.test AAAA': 'no answer' });
+    expect(dnsFacts(name, 'AAAA', '')).toEqual({ 'dns: mesh.app.ingress.test AAAA': '(none)' });
+    expect(dnsFacts(name, 'AAAA', undefined)).toEqual({ 'dns: mesh.app.ingress.test AAAA': 'no answer' });
   });
 });
