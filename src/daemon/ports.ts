@@ -14,8 +14,8 @@ import type { DaemonConfig } from './config.js';
 import type { DaemonPorts, DnsPort, FirewallPort } from './interpreter.js';
 import { readNamedFile } from './config-files.js';
 import { createProbeSession, type ProbeSession } from './probe-session.js';
-import type { TlsMaterial } from './status-tls.js';
-import { getJsonMutualTls, readJsonAnswer, tlsMaterialCache } from './status-tls.js';
+import type { TlsMaterial, TlsMaterialSource } from './status-tls.js';
+import { getJsonMutualTls, readJsonAnswer, sameTlsFiles, tlsMaterialCache } from './status-tls.js';
 
 const run = promisify(execFile);
 
@@ -85,7 +85,7 @@ export interface RealPortDeps {
   logger: Logger;
   now: () => number;
   /** The node's certificate for polling peers over mTLS (from listen.tls). */
-  statusTls?: () => Promise<TlsMaterial>;
+  statusTls?: TlsMaterialSource;
 }
 
 /** The production ports: TLS probes, HAProxy's socket, RFC 2136, nft, HTTP to peers, pino, prom-client. */
@@ -102,7 +102,10 @@ export async function createRealPorts(deps: RealPortDeps): Promise<DaemonPorts &
     ]);
   }
   // Renewal replaces the node's certificate on disk: probes pick the new one up within a minute.
-  const probeTls = tls ? tlsMaterialCache(tls, deps.now) : null;
+  // statusTls reads listen.tls; when the probes name the same files, one cache serves both.
+  const listenTls = config.listen.tls;
+  const shared = tls && listenTls && sameTlsFiles(tls, listenTls) ? deps.statusTls : undefined;
+  const probeTls = tls ? (shared ?? tlsMaterialCache(tls, deps.now)) : null;
   const sessions = new Map<string, { session: ProbeSession; context: SecureContext }>();
   return {
     probe: async (address, port, timeoutMs) => {

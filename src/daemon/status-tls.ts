@@ -33,11 +33,18 @@ export async function readTlsMaterial(files: StatusTlsConfig): Promise<TlsMateri
  * Renewal replaces the node's certificate on disk while the daemon runs: the files are
  * read again once `maxAgeMs` has passed, and a failed read keeps the last good material.
  */
+export type TlsMaterialSource = () => Promise<TlsMaterial & { context: SecureContext }>;
+
+/** Whether two configs name the same three files (then one cache serves both). */
+export function sameTlsFiles(a: StatusTlsConfig, b: StatusTlsConfig): boolean {
+  return a.caFile === b.caFile && a.certFile === b.certFile && a.keyFile === b.keyFile;
+}
+
 export function tlsMaterialCache(
   files: StatusTlsConfig,
   now: () => number,
   maxAgeMs = 60_000,
-): () => Promise<TlsMaterial & { context: SecureContext }> {
+): TlsMaterialSource {
   let cached: { material: TlsMaterial & { context: SecureContext }; readAtMs: number } | undefined;
   return async () => {
     if (cached && now() - cached.readAtMs < maxAgeMs) return cached.material;
