@@ -1,49 +1,10 @@
+import type { Field, Shape } from '../yaml/shape.js';
+import { object, opt, req } from '../yaml/shape.js';
+
 /**
  * What `ingress up` accepts in group_vars and in host variables: every key is known,
  * so a typo fails before any host is touched instead of silently using a default.
  */
-
-/**
- * Every value has a precise type, none of which admits whitespace, quotes,
- * `;`, `$`, a backtick or `#`: values reach root shells, HAProxy, nftables,
- * systemd and YAML files, where one of those could add a command or a line.
- */
-export type Shape =
-  | { kind: 'bool' }
-  | { kind: 'int'; min: number; max: number }
-  | { kind: 'enum'; values: readonly string[] }
-  /** A lower-case DNS label: inventory host names, WAN names. */
-  | { kind: 'ident' }
-  | { kind: 'ip' }
-  /** An IP address or a DNS name (ansible_host). */
-  | { kind: 'host' }
-  | { kind: 'hostport' }
-  | { kind: 'https-url' }
-  /** A Yggdrasil peer URI: tls://, tcp://, quic://, ws:// or wss:// HOST:PORT. */
-  | { kind: 'peer-uri' }
-  | { kind: 'domain' }
-  | { kind: 'email' }
-  /** An absolute file path. */
-  | { kind: 'path' }
-  /** A file on the controller: absolute, or under the user's home (`~/`). */
-  | { kind: 'local-path' }
-  /** The path (and query) of an HTTP request. */
-  | { kind: 'url-path' }
-  /** A network interface name or a simple pattern of them (Yggdrasil multicast). */
-  | { kind: 'iface' }
-  /** A login name (ansible_user). */
-  | { kind: 'user' }
-  /** A secret passed to ssh or sudo, never to a shell: any text on one line. */
-  | { kind: 'secret' }
-  /** A rolling batch size as Ansible's `serial` takes it: a count or "N%". */
-  | { kind: 'batch' }
-  | { kind: 'list'; of: Shape; uniqueBy?: string }
-  | { kind: 'object'; fields: Record<string, Field> };
-
-export interface Field {
-  shape: Shape;
-  required?: boolean;
-}
 
 const ident: Shape = { kind: 'ident' };
 const ip: Shape = { kind: 'ip' };
@@ -52,9 +13,6 @@ const path: Shape = { kind: 'path' };
 const port: Shape = { kind: 'int', min: 1, max: 65535 };
 const ms: Shape = { kind: 'int', min: 50, max: 600_000 };
 const count: Shape = { kind: 'int', min: 1, max: 100 };
-const req = (shape: Shape): Field => ({ shape, required: true });
-const opt = (shape: Shape): Field => ({ shape });
-const object = (fields: Record<string, Field>): Shape => ({ kind: 'object', fields });
 
 /** Keys allowed at the top of any group_vars file of a stack inventory. */
 export const GROUP_VARS_SCHEMA: Record<string, Field> = {

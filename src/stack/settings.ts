@@ -1,5 +1,5 @@
 import { IngressError } from '../errors.js';
-import { scalarProblem } from './value-types.js';
+import { scalarProblem } from '../yaml/scalars.js';
 
 /**
  * Where the CA lives and how certificates renew, from group_vars `ingress_pki`

@@ -1,10 +1,10 @@
 import ipaddr from 'ipaddr.js';
-import type { Shape } from './schema.js';
+import type { ScalarShape } from './shape.js';
 
 /**
- * The scalar types of stack values. Each pattern is a whitelist, so a value
+ * The scalar types of configuration values. Each pattern is a whitelist, so a value
  * that could end a line, a quoted word or a shell command (newline, quote,
- * `;`, `$`, backtick, `#`, whitespace) never matches.
+ * `;`, `$`, backtick, `#`, whitespace) never matches (`secret` and `text` excepted).
  */
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -16,6 +16,7 @@ const PATH = /^\/[A-Za-z0-9._+@%=,:/-]*$/;
 const URL_PATH = /^\/[A-Za-z0-9._~%/+=?:@,-]*$/;
 const IFACE = /^[A-Za-z0-9_.*+-]{1,32}$/;
 const USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 const PEER_SCHEMES = ['tls:', 'tcp:', 'quic:', 'ws:', 'wss:'];
 const BOOL_WORDS = new Set(['true', 'false', 'yes', 'no']);
 // eslint-disable-next-line no-control-regex
@@ -60,7 +61,7 @@ function isCleanUrl(text: string, schemes: readonly string[]): boolean {
   return isHost(host) && (url.pathname === '' || URL_PATH.test(url.pathname || '/'));
 }
 
-const TEXT_CHECKS: Partial<Record<Shape['kind'], [(text: string) => boolean, string]>> = {
+const TEXT_CHECKS: Partial<Record<ScalarShape['kind'], [(text: string) => boolean, string]>> = {
   ident: [isIdent, 'must be a lower-case name of letters, digits and "-" (at most 63)'],
   ip: [isIpAddress, 'must be an IPv4 or IPv6 address'],
   host: [isHost, 'must be an IP address or a DNS name'],
@@ -70,6 +71,10 @@ const TEXT_CHECKS: Partial<Record<Shape['kind'], [(text: string) => boolean, str
   'https-url': [
     (t) => isCleanUrl(t, ['https:']),
     'must be an https:// URL without spaces, quotes or credentials',
+  ],
+  url: [
+    (t) => isCleanUrl(t, ['http:', 'https:']),
+    'must be an http:// or https:// URL without spaces, quotes or credentials',
   ],
   'peer-uri': [
     (t) => isCleanUrl(t, PEER_SCHEMES),
@@ -86,25 +91,38 @@ const TEXT_CHECKS: Partial<Record<Shape['kind'], [(text: string) => boolean, str
   ],
   iface: [(t) => IFACE.test(t), 'must be an interface name or pattern of letters, digits and _.*+-'],
   user: [(t) => USER.test(t), 'must be a login name (lower-case letters, digits, _.-)'],
+  name: [(t) => NAME.test(t), 'must be a name of letters, digits and _.:- (at most 64)'],
   secret: [(t) => t !== '' && !CONTROL.test(t), 'must be one line of text'],
+  text: [(t) => t !== '' && !CONTROL.test(t), 'must be one line of text'],
   batch: [
     (t) => /^([1-9]\d{0,5}|([1-9]\d?|100)%)$/.test(t),
     'must be a count of nodes or a percentage such as "25%"',
   ],
 };
 
-const BATCH_COUNT: Shape = { kind: 'int', min: 1, max: 100_000 };
+const BATCH_COUNT: ScalarShape = { kind: 'int', min: 1, max: 100_000 };
+
+function intProblem(min: number, max: number | undefined, value: unknown): string | undefined {
+  const fits = typeof value === 'number' && Number.isInteger(value) && value >= min;
+  if (max === undefined) return fits ? undefined : `must be a whole number of at least ${min}`;
+  return fits && value <= max ? undefined : `must be a whole number from ${min} to ${max}`;
+}
+
+const BOOL_PROBLEM = 'must be true or false';
 
 /** What is wrong with a scalar for its shape, or undefined when it fits. */
-export function scalarProblem(shape: Shape, value: unknown): string | undefined {
+export function scalarProblem(shape: ScalarShape, value: unknown): string | undefined {
   if (shape.kind === 'bool')
     return typeof value === 'boolean' || (typeof value === 'string' && BOOL_WORDS.has(value.toLowerCase()))
       ? undefined
-      : 'must be true or false';
-  if (shape.kind === 'int')
-    return typeof value === 'number' && Number.isInteger(value) && value >= shape.min && value <= shape.max
+      : BOOL_PROBLEM;
+  if (shape.kind === 'yaml-bool')
+    return typeof value === 'boolean' ? undefined : `${BOOL_PROBLEM} (unquoted)`;
+  if (shape.kind === 'int') return intProblem(shape.min, shape.max, value);
+  if (shape.kind === 'number')
+    return typeof value === 'number' && value > shape.above && value < shape.below
       ? undefined
-      : `must be a whole number from ${shape.min} to ${shape.max}`;
+      : `must be a number above ${shape.above} and below ${shape.below}`;
   if (shape.kind === 'enum')
     return typeof value === 'string' && shape.values.includes(value)
       ? undefined
@@ -114,7 +132,7 @@ export function scalarProblem(shape: Shape, value: unknown): string | undefined 
   return textProblem(shape, value);
 }
 
-function textProblem(shape: Shape, value: unknown): string | undefined {
+function textProblem(shape: ScalarShape, value: unknown): string | undefined {
   const check = TEXT_CHECKS[shape.kind];
   if (!check) return 'unexpected value';
   const [ok, message] = check;
