@@ -19,39 +19,28 @@ export const STEERING_DEFAULTS: SteeringConfig = {
   minWeight: 1,
 };
 
-function bool(r: ConfigReader, key: string, fallback: boolean): boolean {
-  const value = r.raw(['steering', key]);
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') r.fail(['steering', key], 'must be true or false');
-  return value;
-}
-
-/** `steering:` of the daemon's file; each threshold is checked against the others it must order with. */
+/** `steering:` of the daemon's file (types and ranges: STEERING_SCHEMA); the thresholds must keep their order. */
 export function readSteering(r: ConfigReader): SteeringConfig {
-  if (r.has(['steering'])) r.requireMap(['steering']);
   const d = STEERING_DEFAULTS;
-  const int = (key: keyof SteeringConfig, fallback: number, min: number, max?: number): number =>
-    r.int(['steering', key], fallback, min, max);
-  const recoverMs = int('recoverMs', d.recoverMs, 0, 60_000);
-  const degradeMs = int('degradeMs', Math.max(d.degradeMs, recoverMs + 1), 1, 60_000);
+  const int = (key: keyof SteeringConfig, fallback: number): number => r.int(['steering', key], fallback);
+  const recoverMs = int('recoverMs', d.recoverMs);
+  const degradeMs = int('degradeMs', Math.max(d.degradeMs, recoverMs + 1));
   if (degradeMs <= recoverMs)
     r.fail(['steering', 'degradeMs'], `must be above recoverMs (${recoverMs}), or a path could flap`);
-  const drainMs = int('drainMs', Math.max(d.drainMs, degradeMs + 1), 1, 600_000);
+  const drainMs = int('drainMs', Math.max(d.drainMs, degradeMs + 1));
   if (drainMs <= degradeMs) r.fail(['steering', 'drainMs'], `must be above degradeMs (${degradeMs})`);
-  const windowMs = int('windowMs', d.windowMs, 100, 3_600_000);
-  const dwellMs = int('dwellMs', d.dwellMs, 0, 3_600_000);
   return {
-    enabled: bool(r, 'enabled', d.enabled),
-    windowMs,
-    minSamples: int('minSamples', d.minSamples, 1, 10_000),
-    lossPenaltyMs: int('lossPenaltyMs', d.lossPenaltyMs, 0, 600_000),
-    jitterWeight: int('jitterWeight', d.jitterWeight, 0, 100),
-    tolerancePercent: int('tolerancePercent', d.tolerancePercent, 0, 1000),
+    enabled: r.bool(['steering', 'enabled'], d.enabled),
+    windowMs: int('windowMs', d.windowMs),
+    minSamples: int('minSamples', d.minSamples),
+    lossPenaltyMs: int('lossPenaltyMs', d.lossPenaltyMs),
+    jitterWeight: int('jitterWeight', d.jitterWeight),
+    tolerancePercent: int('tolerancePercent', d.tolerancePercent),
     degradeMs,
     drainMs,
     recoverMs,
-    dwellMs,
-    restoreStepPercent: int('restoreStepPercent', d.restoreStepPercent, 1, 100),
-    minWeight: int('minWeight', d.minWeight, 0, FULL_WEIGHT - 1),
+    dwellMs: int('dwellMs', d.dwellMs),
+    restoreStepPercent: int('restoreStepPercent', d.restoreStepPercent),
+    minWeight: int('minWeight', d.minWeight),
   };
 }

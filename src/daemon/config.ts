@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { IngressError } from '../errors.js';
 import { DEFAULT_STATUS_PORT } from '../metrics/status.js';
 import { ConfigReader } from '../yaml/config-reader.js';
+import { DAEMON_CONFIG_SCHEMA } from './config-schema.js';
 import { readSteering } from './config-steering.js';
 import type { FieldPath } from '../yaml/config-reader.js';
 
@@ -38,9 +39,8 @@ export async function loadDaemonConfig(file: string): Promise<DaemonConfig> {
 }
 
 export function parseDaemonConfig(text: string, file: string): DaemonConfig {
-  const r = ConfigReader.parse(text, file);
-  r.requireMap([]);
-  const mode = r.oneOf(['mode'], ['ingress', 'local'] as const);
+  const r = ConfigReader.parse(text, file, DAEMON_CONFIG_SCHEMA);
+  const mode = r.str(['mode']) as DaemonMode;
   const peers = readPeers(r, mode);
   const witness = readWitness(r, mode, peers);
   // Voters: the ingress nodes (peers and this one) plus the witness, which breaks a tie between two.
@@ -56,114 +56,105 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
     dns: readDns(r),
     peers,
     witness,
-    quorum: r.int(['quorum'], Math.floor(voters / 2) + 1, 1, voters),
-    peerIntervalMs: r.int(['peerIntervalMs'], 2000, 100),
+    quorum: readQuorum(r, voters),
+    peerIntervalMs: r.int(['peerIntervalMs'], 2000),
     localProxyStatusUrl: r.has(['localProxyStatusUrl']) ? r.str(['localProxyStatusUrl']) : undefined,
     haproxySocket: r.str(['haproxy', 'socket'], '/run/haproxy/admin.sock'),
-    haproxyIntervalMs: r.int(['haproxy', 'intervalMs'], 2000, 100),
+    haproxyIntervalMs: r.int(['haproxy', 'intervalMs'], 2000),
     firewall: readFirewall(r, mode),
     listen: readListen(r),
     certificates: readCerts(r),
-    certIntervalMs: r.int(['certIntervalMs'], 3_600_000, 1000),
+    certIntervalMs: r.int(['certIntervalMs'], 3_600_000),
   };
   return config;
 }
 
+/** The quorum defaults to a majority; more votes than there are voters could never be reached. */
+function readQuorum(r: ConfigReader, voters: number): number {
+  const quorum = r.int(['quorum'], Math.floor(voters / 2) + 1);
+  if (quorum > voters)
+    r.fail(['quorum'], `must be at most ${voters} (the voters: peers, this node, witness)`);
+  return quorum;
+}
+
 function readPaths(r: ConfigReader, mode: DaemonMode): PathConfig[] {
-  const count = r.list(['paths'], mode === 'ingress');
-  const paths = Array.from({ length: count }, (_, i): PathConfig => {
+  if (mode === 'ingress' && !r.has(['paths'])) r.fail(['paths'], 'is required in ingress mode');
+  // The schema keeps names unique; the first backend's server is the one whose check is read.
+  return Array.from({ length: r.count(['paths']) }, (_, i): PathConfig => {
     const at = ['paths', i];
-    const address = r.str([...at, 'address']);
-    const backends = readBackends(r, [...at, 'backend']);
+    const backends = r.strList([...at, 'backend']);
     return {
       name: r.str([...at, 'name']),
-      kind: r.oneOf([...at, 'kind'], ['wan', 'mesh'] as const),
-      address,
-      port: r.int([...at, 'port'], undefined, 1, 65535),
+      kind: r.str([...at, 'kind']) as PathConfig['kind'],
+      address: r.str([...at, 'address']),
+      port: r.int([...at, 'port']),
       backend: backends[0] ?? '',
       backends,
       server: r.str([...at, 'server']),
     };
   });
-  paths.forEach((path, i) => {
-    if (paths.findIndex((other) => other.name === path.name) !== i)
-      r.fail(['paths', i, 'name'], 'is a duplicate');
-  });
-  return paths;
-}
-
-/** One backend, or a list when the same server is relayed by several (https and http). */
-function readBackends(r: ConfigReader, at: FieldPath): string[] {
-  if (!Array.isArray(r.raw(at))) return [r.str(at)];
-  const backends = r.strList(at);
-  if (backends.length === 0) r.fail(at, 'must name at least one backend');
-  return backends;
 }
 
 function readProbe(r: ConfigReader): ProbeConfig {
-  const intervalMs = r.int(['probe', 'intervalMs'], 1000, 50);
+  const intervalMs = r.int(['probe', 'intervalMs'], 1000);
+  const jitterMs = r.int(['probe', 'jitterMs'], Math.floor(intervalMs / 10));
+  // More jitter than the interval would let two probes swap places.
+  if (jitterMs > intervalMs) r.fail(['probe', 'jitterMs'], `must be at most intervalMs (${intervalMs})`);
   return {
     intervalMs,
-    jitterMs: r.int(['probe', 'jitterMs'], Math.floor(intervalMs / 10), 0, intervalMs),
-    timeoutMs: r.int(['probe', 'timeoutMs'], Math.min(intervalMs, 2000), 10),
-    rise: r.int(['probe', 'rise'], 2, 1, 100),
-    fall: r.int(['probe', 'fall'], 3, 1, 100),
-    holdDownMs: r.int(['probe', 'holdDownMs'], 30_000, 0),
-    flapCount: r.int(['probe', 'flapCount'], 3, 2, 100),
-    flapWindowMs: r.int(['probe', 'flapWindowMs'], 10_000, 100),
-    lossWindow: r.int(['probe', 'lossWindow'], 20, 1, 1000),
+    jitterMs,
+    timeoutMs: r.int(['probe', 'timeoutMs'], Math.min(intervalMs, 2000)),
+    rise: r.int(['probe', 'rise'], 2),
+    fall: r.int(['probe', 'fall'], 3),
+    holdDownMs: r.int(['probe', 'holdDownMs'], 30_000),
+    flapCount: r.int(['probe', 'flapCount'], 3),
+    flapWindowMs: r.int(['probe', 'flapWindowMs'], 10_000),
+    lossWindow: r.int(['probe', 'lossWindow'], 20),
   };
 }
 
 function readTls(r: ConfigReader): ProbeTlsConfig | undefined {
   if (!r.has(['tls'])) {
-    if (r.list(['paths']) > 0) r.fail(['tls'], 'is required when paths are probed');
+    if (r.count(['paths']) > 0) r.fail(['tls'], 'is required when paths are probed');
     return undefined;
   }
-  const healthPath = r.str(['tls', 'healthPath'], '/healthz');
-  if (!healthPath.startsWith('/') || /\s/.test(healthPath))
-    r.fail(['tls', 'healthPath'], 'must be a path like /healthz');
   return {
     caFile: r.str(['tls', 'caFile']),
     certFile: r.str(['tls', 'certFile']),
     keyFile: r.str(['tls', 'keyFile']),
     serverName: r.has(['tls', 'serverName']) ? r.str(['tls', 'serverName']) : undefined,
-    healthPath,
+    healthPath: r.str(['tls', 'healthPath'], '/healthz'),
   };
 }
 
 function readDns(r: ConfigReader): DnsConfig {
-  const addresses = r.strList(['dns', 'addresses']);
-  addresses.forEach((address, i) => {
-    if (isIP(address) === 0) r.fail(['dns', 'addresses', i], `"${address}" is not an IP address`);
-  });
   return {
     server: r.str(['dns', 'server']),
-    port: r.int(['dns', 'port'], 53, 1, 65535),
+    port: r.int(['dns', 'port'], 53),
     zone: r.str(['dns', 'zone']),
-    names: r.strList(['dns', 'names'], true),
-    addresses,
+    names: r.strList(['dns', 'names']),
+    addresses: r.strList(['dns', 'addresses']),
     tsigKeyFile: r.str(['dns', 'tsigKeyFile']),
-    ttlS: r.int(['dns', 'ttlS'], 60, 1, 86_400),
-    readIntervalMs: r.int(['dns', 'readIntervalMs'], 10_000, 100),
+    ttlS: r.int(['dns', 'ttlS'], 60),
+    readIntervalMs: r.int(['dns', 'readIntervalMs'], 10_000),
   };
 }
 
 function readPeers(r: ConfigReader, mode: DaemonMode): PeerConfig[] {
-  const count = r.list(['peers']);
   const node = r.str(['node']);
-  const peers = Array.from({ length: count }, (_, i) => ({
-    name: r.str(['peers', i, 'name']),
-    statusUrl: readStatusUrl(r, ['peers', i, 'statusUrl']),
+  // The schema keeps names unique.
+  return Array.from({ length: r.count(['peers']) }, (_, i) => {
+    const name = r.str(['peers', i, 'name']);
+    if (name === node) r.fail(['peers', i, 'name'], `is this node itself ("${node}")`);
     // The local proxy only watches the ingress nodes; it removes no records of theirs.
-    addresses: r.strList(['peers', i, 'addresses'], mode === 'ingress'),
-  }));
-  peers.forEach((peer, i) => {
-    if (peer.name === node) r.fail(['peers', i, 'name'], `is this node itself ("${node}")`);
-    if (peers.findIndex((other) => other.name === peer.name) !== i)
-      r.fail(['peers', i, 'name'], 'is a duplicate');
+    if (mode === 'ingress' && !r.has(['peers', i, 'addresses']))
+      r.fail(['peers', i, 'addresses'], 'is required in ingress mode');
+    return {
+      name,
+      statusUrl: readStatusUrl(r, ['peers', i, 'statusUrl']),
+      addresses: r.strList(['peers', i, 'addresses']),
+    };
   });
-  return peers;
 }
 
 function readWitness(r: ConfigReader, mode: DaemonMode, peers: PeerConfig[]): WitnessConfig | undefined {
@@ -178,18 +169,11 @@ function readWitness(r: ConfigReader, mode: DaemonMode, peers: PeerConfig[]): Wi
 /** A peer on the mesh answers only over mTLS (https://); plain http:// is for loopback. */
 function readStatusUrl(r: ConfigReader, path: FieldPath): string {
   const value = r.str(path);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return r.fail(path, `"${value}" is not a URL`);
-  }
+  const url = new URL(value);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   if (url.protocol === 'http:' && !loopback)
     r.fail(path, `"${value}" must be an https:// URL (peers answer only over mTLS)`);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    r.fail(path, `"${value}" must be an https:// URL`);
   if (url.protocol === 'https:' && !r.has(['listen', 'tls']))
     r.fail(path, 'needs listen.tls (the certificate this node shows its peers)');
   return value;
@@ -200,16 +184,19 @@ function readFirewall(r: ConfigReader, mode: DaemonMode): FirewallConfig | undef
     if (mode === 'local') r.fail(['firewall'], 'is required in local mode');
     return undefined;
   }
-  const minTtlS = r.int(['firewall', 'minTtlS'], 30, 1);
+  const minTtlS = r.int(['firewall', 'minTtlS'], 30);
+  const maxTtlS = r.int(['firewall', 'maxTtlS'], 300);
+  if (r.has(['firewall', 'maxTtlS']) && maxTtlS < minTtlS)
+    r.fail(['firewall', 'maxTtlS'], `must be at least minTtlS (${minTtlS})`);
   return {
     table: r.str(['firewall', 'table'], 'ingress'),
     setV4: r.str(['firewall', 'setV4'], 'ingress_v4'),
     setV6: r.str(['firewall', 'setV6'], 'ingress_v6'),
-    ingressNames: r.strList(['firewall', 'ingressNames'], true),
+    ingressNames: r.strList(['firewall', 'ingressNames']),
     publishedNames: r.strList(['firewall', 'publishedNames']),
     minTtlS,
-    maxTtlS: r.int(['firewall', 'maxTtlS'], 300, minTtlS),
-    maxAddressesPerName: r.int(['firewall', 'maxAddressesPerName'], DEFAULT_MAX_ADDRESSES_PER_NAME, 1, 1024),
+    maxTtlS,
+    maxAddressesPerName: r.int(['firewall', 'maxAddressesPerName'], DEFAULT_MAX_ADDRESSES_PER_NAME),
   };
 }
 
@@ -229,13 +216,12 @@ export function isPrivateListenHost(host: string): boolean {
  */
 function readListen(r: ConfigReader): ListenConfig {
   const many = Array.isArray(r.raw(['listen', 'host']));
-  const hosts = many ? r.strList(['listen', 'host']) : [r.str(['listen', 'host'], '127.0.0.1')];
+  const hosts = r.has(['listen', 'host']) ? r.strList(['listen', 'host']) : ['127.0.0.1'];
   const at: FieldPath[] = hosts.map((_, i) => (many ? ['listen', 'host', i] : ['listen', 'host']));
   if (r.has(['listen', 'mesh'])) {
     hosts.push(r.str(['listen', 'mesh']));
     at.push(['listen', 'mesh']);
   }
-  if (hosts.length === 0) r.fail(['listen', 'host'], 'must name at least one address');
   hosts.forEach((host, i) => {
     const field = at[i] ?? ['listen'];
     if (!isPrivateListenHost(host))
@@ -246,7 +232,7 @@ function readListen(r: ConfigReader): ListenConfig {
   const mesh = hosts.findIndex((host) => !isLoopbackHost(host));
   if (mesh >= 0 && !tls)
     r.fail(at[mesh] ?? ['listen'], 'a mesh address needs listen.tls (peers must show a certificate)');
-  return { hosts, port: r.int(['listen', 'port'], DEFAULT_STATUS_PORT, 1, 65535), tls };
+  return { hosts, port: r.int(['listen', 'port'], DEFAULT_STATUS_PORT), tls };
 }
 
 const isLoopbackHost = (host: string): boolean =>
@@ -262,9 +248,8 @@ function readListenTls(r: ConfigReader): StatusTlsConfig | undefined {
 }
 
 function readCerts(r: ConfigReader): CertWatchConfig[] {
-  const count = r.list(['certificates']);
-  return Array.from({ length: count }, (_, i) => ({
+  return Array.from({ length: r.count(['certificates']) }, (_, i) => ({
     path: r.str(['certificates', i, 'path']),
-    warnDays: r.int(['certificates', i, 'warnDays'], 14, 0, 3650),
+    warnDays: r.int(['certificates', i, 'warnDays'], 14),
   }));
 }

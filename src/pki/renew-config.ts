@@ -3,8 +3,9 @@ import { ConfigReader } from '../yaml/config-reader.js';
 import { IngressError } from '../errors.js';
 import { DEFAULT_ADMIN_SOCKET } from '../haproxy/tls-runtime.js';
 import { NODE_PKI_PATHS, type NodePkiPaths } from './node-paths.js';
-import { KEY_TYPES, type KeyType } from './crypto.js';
+import type { KeyType } from './crypto.js';
 import { DEFAULT_RENEWAL_FRACTION } from './renewal.js';
+import { RENEW_CONFIG_SCHEMA } from './renew-schema.js';
 import { assertCertName } from './store.js';
 
 /** The renewal agent's configuration on a node (written by the playbook, read by `ingress pki renew`). */
@@ -19,52 +20,35 @@ export interface RenewAgentConfig {
   renewFraction: number;
 }
 
-/** Parses and checks the YAML text; errors name the file, line and field. */
+/** Parses and checks the YAML text (RENEW_CONFIG_SCHEMA); errors name the file, line and field. */
 export function parseRenewConfig(text: string, file: string): RenewAgentConfig {
-  const r: ConfigReader = ConfigReader.parse(text, file);
-  const raw = r.raw([]);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    r.fail([], 'the renewal agent config must be a mapping');
-  const str = (path: string, fallback?: string): string => {
-    const at = path.split('.');
-    const value = r.raw(at);
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'string' || value === '') r.fail(at, `${path} must be a non-empty string`);
-    return value;
-  };
-  const name = str('name');
+  const r = ConfigReader.parse(text, file, RENEW_CONFIG_SCHEMA);
+  const name = r.str(['name']);
   try {
     assertCertName(name);
   } catch {
-    r.fail(['name'], `invalid certificate name "${name}"`);
+    r.fail(['name'], `must be a certificate name (letters, digits, . _ -), got "${name}"`);
   }
-  const url = str('signer.url');
-  if (!/^https:\/\/[^/]+/.test(url))
-    r.fail(['signer', 'url'], `signer.url must be an https:// URL, got "${url}"`);
-  const keyType = str('keyType', 'ecdsa-p256');
-  if (!(KEY_TYPES as readonly string[]).includes(keyType))
-    r.fail(['keyType'], `unknown key type "${keyType}"`);
-  const fraction = r.raw(['renewFraction']) ?? DEFAULT_RENEWAL_FRACTION;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
-    r.fail(['renewFraction'], 'renewFraction must be a number between 0 and 1');
   return {
     name,
-    signer: { url, ...(r.has(['signer', 'serverName']) ? { serverName: str('signer.serverName') } : {}) },
-    paths: {
-      dir: str('pki.dir', NODE_PKI_PATHS.dir),
-      combinedPem: str('pki.combinedPem', NODE_PKI_PATHS.combinedPem),
-      caFile: str('pki.caFile', NODE_PKI_PATHS.caFile),
-      crlFile: str('pki.crlFile', NODE_PKI_PATHS.crlFile),
+    signer: {
+      url: r.str(['signer', 'url']),
+      ...(r.has(['signer', 'serverName']) ? { serverName: r.str(['signer', 'serverName']) } : {}),
     },
-    haproxy:
-      r.raw(['haproxy', 'enabled']) === false
-        ? undefined
-        : {
-            adminSocket: str('haproxy.adminSocket', DEFAULT_ADMIN_SOCKET),
-            unit: str('haproxy.unit', 'haproxy'),
-          },
-    keyType: keyType as KeyType,
-    renewFraction: fraction,
+    paths: {
+      dir: r.str(['pki', 'dir'], NODE_PKI_PATHS.dir),
+      combinedPem: r.str(['pki', 'combinedPem'], NODE_PKI_PATHS.combinedPem),
+      caFile: r.str(['pki', 'caFile'], NODE_PKI_PATHS.caFile),
+      crlFile: r.str(['pki', 'crlFile'], NODE_PKI_PATHS.crlFile),
+    },
+    haproxy: r.bool(['haproxy', 'enabled'], true)
+      ? {
+          adminSocket: r.str(['haproxy', 'adminSocket'], DEFAULT_ADMIN_SOCKET),
+          unit: r.str(['haproxy', 'unit'], 'haproxy'),
+        }
+      : undefined,
+    keyType: r.str(['keyType'], 'ecdsa-p256') as KeyType,
+    renewFraction: r.num(['renewFraction'], DEFAULT_RENEWAL_FRACTION),
   };
 }
 

@@ -1,27 +1,37 @@
 import { isNode } from 'yaml';
 import type { Document, LineCounter } from 'yaml';
-import { IngressError } from '../errors.js';
 import { parseAnsibleYaml } from './ansible-yaml.js';
+import { checkShape, fieldBelow, shapeError } from './check-shape.js';
+import type { Shape } from './shape.js';
 
 export type FieldPath = readonly (string | number)[];
 
-/** Reads typed fields from a YAML document; every error names file, line and dotted field. */
+/**
+ * A program's YAML config (the health daemon's, the renewal agent's): parsed with
+ * Ansible's rules and checked whole against its Shape first, so unknown keys, types and
+ * ranges fail once, naming file, line and field. The readers then only apply defaults and
+ * the rules between fields, failing through `fail` with the same file, line and field.
+ */
 export class ConfigReader {
   private constructor(
     private readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    private readonly value: unknown,
   ) {}
 
-  static parse(text: string, file: string): ConfigReader {
+  /** Parses and checks text against schema; throws E_CONFIG at the first problem. */
+  static parse(text: string, file: string, schema: Shape): ConfigReader {
     const { doc, lines } = parseAnsibleYaml(text, file, 'E_CONFIG');
-    return new ConfigReader(file, doc, lines);
+    const reader = new ConfigReader(file, doc, lines, withoutNulls(doc.toJS()));
+    const lineAt = (path: FieldPath): number | undefined => reader.lineOf(path);
+    checkShape(reader.value, schema, { file, lineAt, path: [], field: '' });
+    return reader;
   }
 
   fail(path: FieldPath, message: string): never {
-    throw new IngressError('E_CONFIG', message, {
-      location: { file: this.file, line: this.lineOf(path), field: fieldName(path) },
-    });
+    const lineAt = (at: FieldPath): number | undefined => this.lineOf(at);
+    throw shapeError({ file: this.file, lineAt, path: [...path], field: fieldName(path) }, message);
   }
 
   /** The line of the deepest node along path that exists, so a missing key points at its parent. */
@@ -34,69 +44,70 @@ export class ConfigReader {
   }
 
   raw(path: FieldPath): unknown {
-    const value: unknown = path.length === 0 ? this.doc.toJS() : this.doc.getIn(path, false);
-    return isNode(value) ? value.toJSON() : value;
+    let value = this.value;
+    for (const step of path) {
+      if (typeof value !== 'object' || value === null) return undefined;
+      value = (value as Record<string | number, unknown>)[step];
+    }
+    return value;
   }
 
   has(path: FieldPath): boolean {
-    return this.raw(path) !== undefined && this.raw(path) !== null;
+    return this.raw(path) !== undefined;
+  }
+
+  /*
+   * The getters below trust the schema for the value's type: it rejects every key it does
+   * not declare, so a key a reader asks for is either absent or of its declared kind.
+   */
+
+  /** A value the schema declared; fallback when absent, or E_CONFIG "is required" without one. */
+  private typed<T>(path: FieldPath, fallback: T | undefined): T {
+    const value = this.raw(path);
+    if (value !== undefined) return value as T;
+    if (fallback !== undefined) return fallback;
+    return this.fail(path, 'is required');
   }
 
   str(path: FieldPath, fallback?: string): string {
+    return this.typed(path, fallback);
+  }
+
+  int(path: FieldPath, fallback?: number): number {
+    return this.typed(path, fallback);
+  }
+
+  /** Any number the schema allows (a share such as renewFraction). */
+  num(path: FieldPath, fallback?: number): number {
+    return this.typed(path, fallback);
+  }
+
+  bool(path: FieldPath, fallback: boolean): boolean {
+    return this.typed(path, fallback);
+  }
+
+  /** A list's length, 0 when absent. */
+  count(path: FieldPath): number {
     const value = this.raw(path);
-    if (value === undefined || value === null) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(path, 'is required');
-    }
-    if (typeof value !== 'string' || value === '') this.fail(path, 'must be a non-empty string');
-    return value;
+    return Array.isArray(value) ? value.length : 0;
   }
 
-  oneOf<T extends string>(path: FieldPath, allowed: readonly T[], fallback?: T): T {
-    const value = this.str(path, fallback);
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.fail(path, `must be one of ${allowed.join(', ')} (got "${value}")`);
-    }
-    return value as T;
-  }
-
-  int(path: FieldPath, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  /** A list of strings, or one string as a list of one (`one-or-list`); [] when absent. */
+  strList(path: FieldPath): string[] {
     const value = this.raw(path);
-    if (value === undefined || value === null) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(path, 'is required');
-    }
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(path, `must be an integer between ${min} and ${max}`);
-    }
-    return value;
-  }
-
-  list(path: FieldPath, required = false): number {
-    const value = this.raw(path);
-    if (value === undefined || value === null) {
-      if (required) this.fail(path, 'is required (a list)');
-      return 0;
-    }
-    if (!Array.isArray(value)) this.fail(path, 'must be a list');
-    return value.length;
-  }
-
-  strList(path: FieldPath, required = false): string[] {
-    const count = this.list(path, required);
-    return Array.from({ length: count }, (_, i) => this.str([...path, i]));
-  }
-
-  requireMap(path: FieldPath): void {
-    const value = this.raw(path);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.fail(path, 'must be a mapping');
-    }
+    if (value === undefined) return [];
+    return Array.isArray(value) ? (value as string[]) : [value as string];
   }
 }
 
+/** A key without a value (`tls:`) is as if absent, as the readers have always taken it. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
+  return Object.fromEntries(entries.map(([key, item]) => [key, withoutNulls(item)]));
+}
+
 export function fieldName(path: FieldPath): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
+  return path.reduce<string>((field, step) => fieldBelow(field, step), '');
 }

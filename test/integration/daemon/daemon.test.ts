@@ -70,7 +70,7 @@ describe('ingress daemon on lab hosts', { timeout: 60_000 }, () => {
     // E_CONFIG through the one exit-code map (errors.ts): 65, as sysexits EX_DATAERR.
     expect(bad.rc).toBe(65);
     expect(bad.stderr).toContain(
-      '/etc/ingress/bad.yml:7 (paths[0].port): must be an integer between 1 and 65535',
+      '/etc/ingress/bad.yml:7 (paths[0].port): paths[0].port must be a whole number from 1 to 65535, got 99999',
     );
   });
 

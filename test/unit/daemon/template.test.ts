@@ -109,7 +109,9 @@ describe('daemon.yml.j2: quality steering', () => {
     expect(parseDaemonConfig(text, 'daemon.yml').steering).toMatchObject({ dwellMs: 4000, minWeight: 0 });
     const bad = render('ingress-1', { ingress_steering: { drainMs: 'soon' } });
     const line = bad.split('\n').findIndex((l) => l.includes('drainMs')) + 1;
-    expect(() => parseDaemonConfig(bad, 'daemon.yml')).toThrow(/integer/);
+    expect(() => parseDaemonConfig(bad, 'daemon.yml')).toThrow(
+      /must be a whole number from 1 to 600000, got "soon"/,
+    );
     try {
       parseDaemonConfig(bad, 'daemon.yml');
     } catch (err) {

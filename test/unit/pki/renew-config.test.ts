@@ -43,10 +43,12 @@ describe('the renewal agent config', () => {
     const err = configError('name: ingress-1\nsigner:\n  url: http://10.0.0.2:9443\n');
     expect(err.code).toBe('E_CONFIG');
     expect(err.location).toEqual({ file: FILE, field: 'signer.url', line: 3 });
-    expect(err.message).toBe('signer.url must be an https:// URL, got "http://10.0.0.2:9443"');
+    expect(err.message).toBe(
+      'signer.url must be an https:// URL without spaces, quotes or credentials, got "http://10.0.0.2:9443"',
+    );
     expect(configError('signer:\n  url: https://a:1\n').location).toMatchObject({ field: 'name' });
     expect(configError('name: ../x\nsigner: { url: "https://a:1" }').message).toBe(
-      'invalid certificate name "../x"',
+      'name must be a certificate name (letters, digits, . _ -), got "../x"',
     );
     expect(configError('name: a\nsigner: { url: "https://a:1" }\nrenewFraction: 1.5\n').location).toEqual({
       file: FILE,

@@ -8,6 +8,7 @@ import { parseYamlFile } from '../../../src/inventory/yaml-doc.js';
 import { parseExtraVars } from '../../../src/runner/extra-vars.js';
 import { parseYaml } from '../../../src/runner/yaml-source.js';
 import { loadAnsibleYaml, parseAnsibleYaml } from '../../../src/yaml/ansible-yaml.js';
+import { object, opt } from '../../../src/yaml/shape.js';
 
 /** The values PyYAML (and so Ansible) reads from SAMPLE. */
 const SAMPLE = '{ short: y, word: yes, flag: on, off_word: No, mode: 0644, plain: 644, text: "0644" }';
@@ -21,10 +22,21 @@ const ANSIBLE_READS = {
   text: '0644',
 };
 
+/** SAMPLE's keys as a program config would declare them: the check sees what Ansible reads. */
+const SAMPLE_SHAPE = object({
+  short: opt({ kind: 'text' }),
+  word: opt({ kind: 'yaml-bool' }),
+  flag: opt({ kind: 'yaml-bool' }),
+  off_word: opt({ kind: 'yaml-bool' }),
+  mode: opt({ kind: 'int', min: 0 }),
+  plain: opt({ kind: 'int', min: 0 }),
+  text: opt({ kind: 'text' }),
+});
+
 const entryPoints: Array<[string, (text: string) => Promise<unknown>]> = [
   ['a playbook', async (text) => parseYaml(text, 'site.yml').doc.toJS()],
   ['an inventory or vars file', async (text) => parseYamlFile('hosts.yml', text).doc.toJS()],
-  ['the daemon config', async (text) => ConfigReader.parse(text, 'daemon.yml').raw([])],
+  ['a program config', async (text) => ConfigReader.parse(text, 'daemon.yml', SAMPLE_SHAPE).raw([])],
   ['-e with an inline mapping', (text) => parseExtraVars([text], '/')],
   [
     '-e @file',
