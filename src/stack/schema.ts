@@ -1,3 +1,4 @@
+import { STEERING_SCHEMA } from '../daemon/config-schema.js';
 import type { Field, Shape } from '../yaml/shape.js';
 import { object, opt, req } from '../yaml/shape.js';
 
@@ -65,23 +66,9 @@ export const GROUP_VARS_SCHEMA: Record<string, Field> = {
       timeout_check_ms: opt(ms),
     }),
   ),
-  // Weight steering by path quality (the daemon's `steering:`; it also checks the thresholds' order).
-  ingress_steering: opt(
-    object({
-      enabled: opt({ kind: 'bool' }),
-      windowMs: opt({ kind: 'int', min: 100, max: 3_600_000 }),
-      minSamples: opt({ kind: 'int', min: 1, max: 10_000 }),
-      lossPenaltyMs: opt({ kind: 'int', min: 0, max: 600_000 }),
-      jitterWeight: opt({ kind: 'int', min: 0, max: 100 }),
-      tolerancePercent: opt({ kind: 'int', min: 0, max: 1000 }),
-      degradeMs: opt({ kind: 'int', min: 1, max: 60_000 }),
-      drainMs: opt({ kind: 'int', min: 1, max: 600_000 }),
-      recoverMs: opt({ kind: 'int', min: 0, max: 60_000 }),
-      dwellMs: opt({ kind: 'int', min: 0, max: 3_600_000 }),
-      restoreStepPercent: opt({ kind: 'int', min: 1, max: 100 }),
-      minWeight: opt({ kind: 'int', min: 0, max: 99 }),
-    }),
-  ),
+  // Weight steering by path quality: passed through to the daemon's `steering:` key by key,
+  // so it is the daemon's own schema (which also checks the thresholds' order at start).
+  ingress_steering: opt(STEERING_SCHEMA),
   ingress_yggdrasil: opt(
     object({
       listen_port: opt(port),
