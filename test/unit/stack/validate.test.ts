@@ -28,6 +28,29 @@ describe('validateGroupVarsText', () => {
     expect(err.message).toContain(text);
   });
 
+  it.each([
+    [
+      'ingress_wans:\n  - { name: wan1, address: x }\n',
+      'ingress_wans[0].address must be an IPv4 or IPv6 address, got "x"',
+      { line: 2, field: 'ingress_wans[0].address' },
+    ],
+    [
+      'ingress_checks:\n  fal: 2\n',
+      'ingress_checks.fal unknown key (known: inter_ms, fall, rise, timeout_connect_ms, timeout_check_ms)',
+      { line: 2, field: 'ingress_checks.fal' },
+    ],
+    [
+      'ingress_dns:\n  server: 10.0.0.53\n',
+      'ingress_dns.zone is required',
+      { line: 2, field: 'ingress_dns.zone' },
+    ],
+    ['ingress_servics: []\n', 'ingress_servics unknown key', { line: 1, field: 'ingress_servics' }],
+  ])('words its messages as before the shared checker: %j', (text, message, location) => {
+    const err = errorOf(() => validateGroupVarsText('all.yml', text));
+    expect(err.message).toBe(message);
+    expect(err.location).toEqual({ file: 'all.yml', ...location });
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const err = errorOf(() => validateGroupVarsText('x.yml', 'ingress_ports:\n  http: [1,\n'));
     expect(err.code).toBe('E_CONFIG');
