@@ -1,5 +1,5 @@
-import { isNode } from 'yaml';
-import type { Document, LineCounter } from 'yaml';
+import { isMap, isNode, isScalar } from 'yaml';
+import type { Document, LineCounter, Scalar } from 'yaml';
 import { parseAnsibleYaml } from './ansible-yaml.js';
 import { checkShape, fieldBelow, shapeError } from './check-shape.js';
 import type { Shape } from './shape.js';
@@ -34,13 +34,27 @@ export class ConfigReader {
     throw shapeError({ file: this.file, lineAt, path: [...path], field: fieldName(path) }, message);
   }
 
-  /** The line of the deepest node along path that exists, so a missing key points at its parent. */
+  /**
+   * The line of a key where the path ends at one (a block value starts a line below its key),
+   * else of the deepest node along path that exists, so a missing key points at its parent.
+   */
   private lineOf(path: FieldPath): number | undefined {
+    const key = this.keyNode(path);
+    if (key?.range) return this.lines.linePos(key.range[0]).line;
     for (let depth = path.length; depth >= 0; depth -= 1) {
       const node: unknown = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
       if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
     }
     return undefined;
+  }
+
+  private keyNode(path: FieldPath): Scalar | undefined {
+    const last = path[path.length - 1];
+    if (typeof last !== 'string') return undefined;
+    const parent: unknown = path.length === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
+    if (!isMap(parent)) return undefined;
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+    return pair && isScalar(pair.key) ? pair.key : undefined;
   }
 
   raw(path: FieldPath): unknown {

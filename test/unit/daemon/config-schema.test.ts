@@ -17,7 +17,7 @@ describe('the daemon config schema', () => {
     const text = `${base}probes:\n  intervalMs: 500\n`;
     const err = daemonError(text);
     expect(err.code).toBe('E_CONFIG');
-    expect(err.location).toEqual({ file: FILE, line: lineOf(text, 'probes:') + 1, field: 'probes' });
+    expect(err.location).toEqual({ file: FILE, line: lineOf(text, 'probes:'), field: 'probes' });
     expect(err.message).toMatch(/^probes unknown key \(known: mode, node, paths, probe, /);
   });
 

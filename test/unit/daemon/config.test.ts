@@ -69,12 +69,12 @@ describe('daemon config', () => {
     expect(err.message).toMatch(/wan, mesh/);
   });
 
-  it('points a missing key at its parent mapping', () => {
+  it('points a missing key at the key of its parent mapping', () => {
     expect(() => parseDaemonConfig('mode: ingress\nnode: a\npaths: []\n', 'x.yml')).toThrow(/is required/);
     try {
       parseDaemonConfig('mode: local\nnode: a\ndns:\n  server: s\n', 'x.yml');
     } catch (err) {
-      expect((err as IngressError).location).toMatchObject({ file: 'x.yml', line: 4, field: 'dns.zone' });
+      expect((err as IngressError).location).toMatchObject({ file: 'x.yml', line: 3, field: 'dns.zone' });
     }
     expect.assertions(2);
   });
