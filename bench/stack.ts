@@ -37,9 +37,9 @@ const up = (stack: StackLab) =>
 async function ready(stack: StackLab): Promise<void> {
   await waitFor('every relay path UP', 120_000, async () => {
     const statuses = await relayStatuses(stack);
-    return Object.values(statuses).every((s) => Object.values(s).every((v) => v.startsWith('UP')))
-      ? true
-      : undefined;
+    if (Object.values(statuses).every((s) => Object.values(s).every((v) => v.startsWith('UP')))) return true;
+    // Thrown, so a timeout says which paths were not UP.
+    throw new Error(`last seen ${JSON.stringify(statuses)}`);
   });
 }
 

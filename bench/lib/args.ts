@@ -13,7 +13,7 @@ export interface BenchArgs {
 
 export const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join('|')}[,...]] [--runs N] [--footprint-seconds S]
   --only     sections to run (repeatable or comma-separated; default: all)
-  --runs     runs per figure, each figure is their median (default 3)
+  --runs     runs per figure, each figure is their median (default 2; provisioning on 30 hosts: one)
   --footprint-seconds  how long the daemon is sampled (default 60)
 Writes bench/results/latest.json, latest.md and failover-timeline.svg.`;
 
@@ -25,7 +25,7 @@ function positiveInt(flag: string, value: string | undefined): number {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const out: BenchArgs = { sections: [], runs: 3, footprintS: 60, help: false };
+  const out: BenchArgs = { sections: [], runs: 2, footprintS: 60, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const [name, inline] = flag.includes('=') ? flag.split('=', 2) : [flag, undefined];

@@ -9,7 +9,7 @@ import { renderTimelineSvg } from '../../../bench/lib/svg.js';
 
 describe('bench arguments', () => {
   it('runs every section three times by default', () => {
-    expect(parseBenchArgs([])).toMatchObject({ sections: [...SECTIONS], runs: 3, footprintS: 60 });
+    expect(parseBenchArgs([])).toMatchObject({ sections: [...SECTIONS], runs: 2, footprintS: 60 });
   });
 
   it('takes sections comma-separated or repeated, and a run count', () => {
