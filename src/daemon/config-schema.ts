@@ -1,5 +1,5 @@
 import type { Field, Shape } from '../yaml/shape.js';
-import { listOf, object, opt, req } from '../yaml/shape.js';
+import { SHAPES, int, listOf, object, opt, req } from '../yaml/shape.js';
 import { FULL_WEIGHT } from './config-steering.js';
 
 /**
@@ -8,16 +8,7 @@ import { FULL_WEIGHT } from './config-steering.js';
  * leaving a default in place. The rules between fields stay in config.ts.
  */
 
-const int = (min: number, max?: number): Shape =>
-  max === undefined ? { kind: 'int', min } : { kind: 'int', min, max };
-const port = int(1, 65535);
-const ident: Shape = { kind: 'ident' };
-const name: Shape = { kind: 'name' };
-const host: Shape = { kind: 'host' };
-const ip: Shape = { kind: 'ip' };
-const domain: Shape = { kind: 'domain' };
-const path: Shape = { kind: 'path' };
-const url: Shape = { kind: 'url' };
+const { ident, name, host, ip, domain, path, url, port } = SHAPES;
 
 /** `steering:`, the weights by path quality (group_vars `ingress_steering` passes through). */
 export const STEERING_SCHEMA: Shape = object({

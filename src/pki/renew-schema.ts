@@ -1,8 +1,8 @@
 import type { Shape } from '../yaml/shape.js';
-import { object, opt, req } from '../yaml/shape.js';
+import { SHAPES, object, opt, req } from '../yaml/shape.js';
 import { KEY_TYPES } from './crypto.js';
 
-const path: Shape = { kind: 'path' };
+const { path } = SHAPES;
 
 /**
  * Every key of the renewal agent's file (playbooks/tasks/pki-renewal.yml writes it), with

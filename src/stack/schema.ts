@@ -1,19 +1,15 @@
 import { STEERING_SCHEMA } from '../daemon/config-schema.js';
-import type { Field, Shape } from '../yaml/shape.js';
-import { object, opt, req } from '../yaml/shape.js';
+import type { Field } from '../yaml/shape.js';
+import { SHAPES, int, object, opt, req } from '../yaml/shape.js';
 
 /**
  * What `ingress up` accepts in group_vars and in host variables: every key is known,
  * so a typo fails before any host is touched instead of silently using a default.
  */
 
-const ident: Shape = { kind: 'ident' };
-const ip: Shape = { kind: 'ip' };
-const domain: Shape = { kind: 'domain' };
-const path: Shape = { kind: 'path' };
-const port: Shape = { kind: 'int', min: 1, max: 65535 };
-const ms: Shape = { kind: 'int', min: 50, max: 600_000 };
-const count: Shape = { kind: 'int', min: 1, max: 100 };
+const { ident, ip, domain, path, port } = SHAPES;
+const ms = int(50, 600_000);
+const count = int(1, 100);
 
 /** Keys allowed at the top of any group_vars file of a stack inventory. */
 export const GROUP_VARS_SCHEMA: Record<string, Field> = {

@@ -61,6 +61,12 @@ function isCleanUrl(text: string, schemes: readonly string[]): boolean {
   return isHost(host) && (url.pathname === '' || URL_PATH.test(url.pathname || '/'));
 }
 
+/** Secrets and free text: any text on one line (never written into a shell or a line of a file). */
+const ONE_LINE: [(text: string) => boolean, string] = [
+  (t) => t !== '' && !CONTROL.test(t),
+  'must be one line of text',
+];
+
 const TEXT_CHECKS: Partial<Record<ScalarShape['kind'], [(text: string) => boolean, string]>> = {
   ident: [isIdent, 'must be a lower-case name of letters, digits and "-" (at most 63)'],
   ip: [isIpAddress, 'must be an IPv4 or IPv6 address'],
@@ -92,8 +98,8 @@ const TEXT_CHECKS: Partial<Record<ScalarShape['kind'], [(text: string) => boolea
   iface: [(t) => IFACE.test(t), 'must be an interface name or pattern of letters, digits and _.*+-'],
   user: [(t) => USER.test(t), 'must be a login name (lower-case letters, digits, _.-)'],
   name: [(t) => NAME.test(t), 'must be a name of letters, digits and _.:- (at most 64)'],
-  secret: [(t) => t !== '' && !CONTROL.test(t), 'must be one line of text'],
-  text: [(t) => t !== '' && !CONTROL.test(t), 'must be one line of text'],
+  secret: ONE_LINE,
+  text: ONE_LINE,
   batch: [
     (t) => /^([1-9]\d{0,5}|([1-9]\d?|100)%)$/.test(t),
     'must be a count of nodes or a percentage such as "25%"',

@@ -69,3 +69,19 @@ export const opt = (shape: Shape): Field => ({ shape });
 export const object = (fields: Record<string, Field>): Shape => ({ kind: 'object', fields });
 export const listOf = (of: Shape, uniqueBy?: string): Shape =>
   uniqueBy === undefined ? { kind: 'list', of } : { kind: 'list', of, uniqueBy };
+
+/** A whole number from min (up to max when given). */
+export const int = (min: number, max?: number): Shape =>
+  max === undefined ? { kind: 'int', min } : { kind: 'int', min, max };
+
+/** The scalar shapes the schemas share, so a rule such as a port's range is written once. */
+export const SHAPES = {
+  ident: { kind: 'ident' },
+  name: { kind: 'name' },
+  ip: { kind: 'ip' },
+  host: { kind: 'host' },
+  domain: { kind: 'domain' },
+  path: { kind: 'path' },
+  url: { kind: 'url' },
+  port: int(1, 65535),
+} as const satisfies Record<string, Shape>;
