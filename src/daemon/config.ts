@@ -166,13 +166,16 @@ function readWitness(r: ConfigReader, mode: DaemonMode, peers: PeerConfig[]): Wi
   return { name, statusUrl: readStatusUrl(r, ['witness', 'statusUrl']) };
 }
 
+/** localhost, ::1 or 127.0.0.0/8, by how the host is written. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 /** A peer on the mesh answers only over mTLS (https://); plain http:// is for loopback. */
 function readStatusUrl(r: ConfigReader, path: FieldPath): string {
   const value = r.str(path);
   const url = new URL(value);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
-  if (url.protocol === 'http:' && !loopback)
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname.replace(/^\[|\]$/g, '')))
     r.fail(path, `"${value}" must be an https:// URL (peers answer only over mTLS)`);
   if (url.protocol === 'https:' && !r.has(['listen', 'tls']))
     r.fail(path, 'needs listen.tls (the certificate this node shows its peers)');
@@ -202,8 +205,7 @@ function readFirewall(r: ConfigReader, mode: DaemonMode): FirewallConfig | undef
 
 /** Status and metrics stay off the public internet: loopback or the Yggdrasil range only. */
 export function isPrivateListenHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1' || /^127\./.test(host))
-    return isIP(host) !== 0 || host === 'localhost';
+  if (isLoopbackHost(host)) return isIP(host) !== 0 || host === 'localhost';
   if (isIP(host) !== 6) return false;
   const first = parseInt(host.split(':')[0] ?? '', 16);
   // Yggdrasil addresses live in 200::/7, i.e. the first group is 0x0200..0x03ff.
@@ -234,9 +236,6 @@ function readListen(r: ConfigReader): ListenConfig {
     r.fail(at[mesh] ?? ['listen'], 'a mesh address needs listen.tls (peers must show a certificate)');
   return { hosts, port: r.int(['listen', 'port'], DEFAULT_STATUS_PORT), tls };
 }
-
-const isLoopbackHost = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 function readListenTls(r: ConfigReader): StatusTlsConfig | undefined {
   if (!r.has(['listen', 'tls'])) return undefined;

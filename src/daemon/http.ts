@@ -4,7 +4,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { IngressError } from '../errors.js';
 import type { ListenConfig } from './config.js';
-import { isPrivateListenHost } from './config.js';
+import { isLoopbackHost, isPrivateListenHost } from './config.js';
 import { peerStatusDocument } from '../metrics/status.js';
 import type { TlsMaterial } from './status-tls.js';
 import { createMutualTlsServer, mutualTlsOptions } from './status-tls.js';
@@ -41,8 +41,6 @@ export interface StatusServer {
   bound(): BoundAddress[];
   close(): Promise<void>;
 }
-
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /**
  * `full`: the whole status and the metrics, for loopback (local tools, `ingress status` over SSH).
@@ -90,13 +88,13 @@ function refuseUnsafeHosts(options: StatusServerOptions): void {
       `refusing to serve status on ${refused ?? 'no address'}: loopback or mesh addresses only`,
     );
   }
-  const mesh = hosts.find((host) => !isLoopback(host));
+  const mesh = hosts.find((host) => !isLoopbackHost(host));
   if (mesh !== undefined && !options.meshTls)
     throw new IngressError('E_CONFIG', `refusing to serve status on ${mesh} without mTLS`);
 }
 
 async function makeServer(options: StatusServerOptions, host: string): Promise<Server> {
-  if (isLoopback(host)) return createServer(statusHandler(options, 'full'));
+  if (isLoopbackHost(host)) return createServer(statusHandler(options, 'full'));
   const tls = options.meshTls as MeshTls;
   return createMutualTlsServer(await tls.material(), tls.allowed, statusHandler(options, 'peer'));
 }
@@ -110,7 +108,7 @@ async function reloadTls(
   const material = await tls.material().catch(() => undefined);
   if (!material) return;
   for (const [host, server] of servers) {
-    if (isLoopback(host)) continue;
+    if (isLoopbackHost(host)) continue;
     try {
       (server as HttpsServer).setSecureContext(mutualTlsOptions(material));
     } catch (cause) {
@@ -142,7 +140,8 @@ function createListeners(options: StatusServerOptions) {
       if (closed) server.close();
       else servers.set(host, server);
     } catch (cause) {
-      if (isLoopback(host)) throw new IngressError('E_CONFIG', `cannot listen on ${host}:${port}`, { cause });
+      if (isLoopbackHost(host))
+        throw new IngressError('E_CONFIG', `cannot listen on ${host}:${port}`, { cause });
       options.onBindError?.(host, cause instanceof Error ? cause.message : String(cause));
       if (closed) return;
       const timer = setTimeout(() => {
