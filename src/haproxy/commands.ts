@@ -18,8 +18,9 @@ export function showServersState(backend?: string): string {
   return backend === undefined ? 'show servers state' : `show servers state ${checkWord('backend', backend)}`;
 }
 
-export function showStat(): string {
-  return 'show stat';
+/** Every proxy's rows, or the servers' alone (`-1 4 -1`: any proxy, type 4 = servers, any server). */
+export function showStat(only?: 'servers'): string {
+  return only === 'servers' ? 'show stat -1 4 -1' : 'show stat';
 }
 
 export function setServerState(backend: string, server: string, state: ServerAdminState): string {

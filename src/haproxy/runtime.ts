@@ -29,7 +29,9 @@ export interface HaproxyRuntime {
   /** Sends one command (non-interactive mode: HAProxy answers, then closes) and returns the answer. */
   run(command: string): Promise<string>;
   showServersState(backend?: string): Promise<ServerStateRow[]>;
-  showStat(): Promise<StatRow[]>;
+  showStat(only?: 'servers'): Promise<StatRow[]>;
+  /** `show servers state` and the servers' check counters from `show stat`, over one connection. */
+  showServersAndChecks(): Promise<{ servers: ServerStateRow[]; checks: StatRow[] }>;
   setServerState(backend: string, server: string, state: ServerAdminState): Promise<void>;
   setServerWeight(backend: string, server: string, weight: number): Promise<void>;
   /** Hot-swaps a loaded certificate: set, then commit; aborts the transaction if the commit fails. */
@@ -102,13 +104,27 @@ async function setAndCommit(
   }
 }
 
+/** What the daemon reads of a server's checks (probe-pace.ts), beside its name. */
+const CHECK_FIELDS = ['pxname', 'svname', 'chkfail', 'check_duration'] as const;
+
 export function createHaproxyRuntime(options: HaproxyRuntimeOptions): HaproxyRuntime {
   const timeoutMs = options.timeoutMs ?? 5000;
   const runtime: HaproxyRuntime = {
     run: (command) => send(options.connector, command, timeoutMs),
     showServersState: async (backend) =>
       parseServersState(await expect(runtime, cmd.showServersState(backend), notRefused)),
-    showStat: async () => parseStat(await expect(runtime, cmd.showStat(), notRefused)),
+    showStat: async (only) => parseStat(await expect(runtime, cmd.showStat(only), notRefused)),
+    showServersAndChecks: async () => {
+      const both = `${cmd.showServersState()};${cmd.showStat('servers')}`;
+      const answer = await expect(runtime, both, notRefused);
+      // Each answer ends with an empty line. Without the second, the caller goes without checks.
+      const cut = answer.indexOf('\n\n');
+      const stat = cut < 0 ? '' : answer.slice(cut + 2);
+      return {
+        servers: parseServersState(cut < 0 ? answer : answer.slice(0, cut + 1)),
+        checks: runtimeError(stat) === null ? parseStat(stat, CHECK_FIELDS) : [],
+      };
+    },
     setServerState: async (backend, server, state) => {
       await expect(runtime, cmd.setServerState(backend, server, state), silent);
     },

@@ -10,6 +10,7 @@ describe('runtime API command builders', () => {
     expect(cmd.showServersState()).toBe('show servers state');
     expect(cmd.showServersState('home')).toBe('show servers state home');
     expect(cmd.showStat()).toBe('show stat');
+    expect(cmd.showStat('servers')).toBe('show stat -1 4 -1');
   });
 
   it.each([-1, 257, 1.5])('refuses weight %s', (weight) => {

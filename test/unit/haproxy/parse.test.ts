@@ -58,6 +58,31 @@ describe('show stat', () => {
     expect(rows.find((r) => r.pxname === 'home' && r.svname === 'BACKEND')?.status).toBe('UP');
   });
 
+  it('reads a quoted field holding a comma as one field, and the check counters beside it', () => {
+    const text = [
+      '# pxname,svname,chkfail,check_desc,check_duration,',
+      'home,wan1,2,"Layer4 timeout, no answer",1001,',
+      'home,wan2,0,Layer7 check passed,4,',
+      '',
+    ].join('\n');
+    expect(parseStat(text)).toEqual([
+      {
+        pxname: 'home',
+        svname: 'wan1',
+        chkfail: '2',
+        check_desc: 'Layer4 timeout, no answer',
+        check_duration: '1001',
+      },
+      {
+        pxname: 'home',
+        svname: 'wan2',
+        chkfail: '0',
+        check_desc: 'Layer7 check passed',
+        check_duration: '4',
+      },
+    ]);
+  });
+
   it('returns no rows for empty output', () => {
     expect(parseStat('')).toEqual([]);
   });

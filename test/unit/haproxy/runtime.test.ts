@@ -63,6 +63,24 @@ describe('HAProxy runtime client', () => {
     expect(fake.received).toEqual(['show servers state\n']);
   });
 
+  it("reads server states and the servers' check counters over one connection", async () => {
+    const both = 'show servers state;show stat -1 4 -1';
+    const state = recorded('show-servers-state.txt').trimEnd();
+    fake.answers.set(both, `${state}\n\n${recorded('show-stat.csv').trimEnd()}\n\n`);
+    const read = await runtime().showServersAndChecks();
+    expect(read.servers.map((r) => r.server)).toEqual(['wan1', 'wan2', 'mesh']);
+    expect(read.checks.find((c) => c.pxname === 'home' && c.svname === 'wan2')).toEqual({
+      pxname: 'home',
+      svname: 'wan2',
+      chkfail: expect.stringMatching(/^\d+$/),
+      check_duration: expect.stringMatching(/^\d*$/),
+    });
+    expect(fake.received).toEqual([`${both}\n`]);
+    // An HAProxy that refuses the second command still gives the states, without checks.
+    fake.answers.set(both, `${state}\n\nUnknown command: 'show stat -1'\n\n`);
+    expect(await runtime().showServersAndChecks()).toMatchObject({ checks: [] });
+  });
+
   it('sets a server state, and surfaces HAProxy refusing it', async () => {
     fake.answers.set('set server home/wan2 state drain', recorded('set-state-drain.txt'));
     fake.answers.set('set server home/nope state ready', recorded('error-no-server.txt'));
