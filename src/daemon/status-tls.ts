@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
@@ -64,12 +64,18 @@ export function mutualTlsOptions(material: TlsMaterial) {
   return { ...material, minVersion: 'TLSv1.3' as const, requestCert: true, rejectUnauthorized: true };
 }
 
+/** Read once per connection: peers poll over kept connections, and decoding the certificate is not free. */
+const namesBySocket = new WeakMap<TLSSocket, string | undefined>();
+
 /** The CN of the verified client certificate: the fleet member's inventory name. */
 export function clientName(req: IncomingMessage): string | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
+  if (namesBySocket.has(socket)) return namesBySocket.get(socket);
   const cn = socket.getPeerCertificate().subject?.CN;
-  return typeof cn === 'string' ? cn : undefined;
+  const name = typeof cn === 'string' ? cn : undefined;
+  namesBySocket.set(socket, name);
+  return name;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -83,12 +89,22 @@ export function createMutualTlsServer(
   allowed: readonly string[],
   handler: Handler,
 ): Server {
-  return createServer(mutualTlsOptions(material), (req, res) => {
+  const server = createServer(mutualTlsOptions(material), (req, res) => {
     const name = clientName(req);
     if (name === undefined || !allowed.includes(name)) res.writeHead(403).end();
     else handler(req, res);
   });
+  // Peers poll over a kept connection (see pollAgent): idle longer than a poll interval, and
+  // replaced after a while so a renewed certificate on either side is shown within minutes.
+  server.keepAliveTimeout = KEPT_IDLE_MS;
+  server.maxRequestsPerSocket = KEPT_MAX_REQUESTS;
+  return server;
 }
+
+/** How long a peer's kept status connection may idle: longer than the default 2 s poll interval. */
+export const KEPT_IDLE_MS = 15_000;
+/** Polls per kept connection before a new handshake (about a minute at the default interval). */
+export const KEPT_MAX_REQUESTS = 30;
 
 function canonicalIp(address: string): string {
   const parsed = ipaddr.parse(address);
@@ -141,23 +157,53 @@ export function readJsonAnswer(
   });
 }
 
+/**
+ * One kept connection per peer: a handshake for every poll was most of an idle daemon's CPU.
+ * New material (a renewed certificate, read again by tlsMaterialCache) gets new connections.
+ */
+let pollAgent: { key: object; agent: Agent } | undefined;
+
+function agentFor(material: TlsMaterial): Agent {
+  const key = material.context ?? material;
+  if (pollAgent?.key !== key) {
+    pollAgent?.agent.destroy();
+    // The identity check belongs to the agent: one passed with each request makes Node (20.19)
+    // give every request a pool of its own, so no connection was ever reused.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, checkServerIdentity: checkPeerIdentity });
+    pollAgent = { key, agent };
+  }
+  return pollAgent.agent;
+}
+
+/** A kept connection the peer closed meanwhile (it restarted) says nothing about the peer now. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /** GET over mTLS: our certificate as the client's, the peer's checked against the CA and its address. */
-export function getJsonMutualTls(url: string, material: TlsMaterial, timeoutMs: number): Promise<unknown> {
+export function getJsonMutualTls(
+  url: string,
+  material: TlsMaterial,
+  timeoutMs: number,
+  retried = false,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req: ClientRequest = request(
       url,
       {
         method: 'GET',
+        agent: agentFor(material),
         ...(material.context ? { secureContext: material.context } : material),
         minVersion: 'TLSv1.3',
         rejectUnauthorized: true,
-        checkServerIdentity: checkPeerIdentity,
         timeout: timeoutMs,
       },
       (res) => readJsonAnswer(req, res, resolve, reject),
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && STALE_SOCKET.has(err.code ?? ''))
+        resolve(getJsonMutualTls(url, material, timeoutMs, true));
+      else reject(err);
+    });
     req.end();
   });
 }

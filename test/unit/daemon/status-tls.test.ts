@@ -12,6 +12,7 @@ import {
   createMutualTlsServer,
   getJsonMutualTls,
 } from '../../../src/daemon/status-tls.js';
+import { probeContext } from '../../../src/daemon/probe.js';
 import { initCa } from '../../../src/pki/ca.js';
 import { issueWithLocalKey } from '../../../src/pki/issue.js';
 
@@ -53,6 +54,40 @@ afterAll(async () => {
 });
 
 describe('/status on the mesh over mTLS', () => {
+  it('polls a peer over one kept connection, and over a new one once the peer closed it', async () => {
+    // As the daemon polls: with the context its material cache built once.
+    const files = await member(fleetDir, 'proxy');
+    const peer = { ...files, context: probeContext(files) };
+    const options = {
+      listen: { hosts: [], port: 0 },
+      status: () => ({ node: 'ingress-1', serving: true, deadPeers: [], allowSet: null }),
+      metrics: async () => '',
+    };
+    const server = createMutualTlsServer(serverMaterial, ['proxy'], statusHandler(options, 'peer'));
+    let handshakes = 0;
+    server.on('secureConnection', () => (handshakes += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/status`;
+    try {
+      // Apart by more than the request's timeout: an idle kept connection must outlive it.
+      for (let i = 0; i < 3; i++) {
+        expect(await getJsonMutualTls(url, peer, 200)).toMatchObject({ serving: true });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(handshakes).toBe(1);
+      // A restarted peer resets the kept connection: the poll still answers, over a new one.
+      server.closeAllConnections();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await getJsonMutualTls(url, peer, 5000)).toMatchObject({ serving: true });
+      expect(handshakes).toBe(2);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  });
+
   it('answers a fleet member with the peer view only', async () => {
     const peer = await member(fleetDir, 'ingress-2');
     const doc = await getJsonMutualTls(`${baseUrl}/status`, peer, 5000);
