@@ -1,6 +1,6 @@
 // The health daemon's memory and CPU on an ingress node of the lab, sampled once a second,
 // against, sampled alongside on the same node: an idle Node.js process (the runtime alone) for
-// memory, and HAProxy's worker (its own checks probe the same three paths) for CPU.
+// memory, and HAProxy's worker (its own checks probe the same paths) for CPU.
 import type { LabHost } from '../src/lab/lab.js';
 import { figure, type Figure } from './lib/results.js';
 import { sleep } from '../src/time/sleep.js';
@@ -91,7 +91,7 @@ export async function benchFootprint(node: LabHost, seconds: number): Promise<Fi
           name: `daemon CPU on ${node.name} (${windowS} s windows over ${seconds} s)`,
           unit: '% of a core',
           better: 'lower',
-          note: 'probing every relay path (each WAN per address family, and the mesh) at the default interval',
+          note: "watching every relay path (each WAN per address family, and the mesh) with the defaults: HAProxy's checks read each second, a probe per path every 10 s while they read clean",
         },
         cpuWindows(samples, daemon, hz, windowS),
         { name: "HAProxy's worker", values: cpuWindows(samples, haproxy, hz, windowS) },

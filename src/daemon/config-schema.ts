@@ -49,6 +49,7 @@ const PROBE: Shape = object({
   flapCount: opt(int(2, 100)),
   flapWindowMs: opt(int(100)),
   lossWindow: opt(int(1, 1000)),
+  quietIntervalMs: opt(int(50)),
 });
 
 const DNS: Shape = object({

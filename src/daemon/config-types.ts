@@ -16,6 +16,8 @@ export interface PathConfig {
 
 export interface ProbeConfig {
   intervalMs: number;
+  /** The interval while the node is calm (probe-pace.ts); intervalMs or less turns that off. */
+  quietIntervalMs: number;
   jitterMs: number;
   timeoutMs: number;
   rise: number;

@@ -38,6 +38,9 @@ export async function loadDaemonConfig(file: string): Promise<DaemonConfig> {
   return parseDaemonConfig(text, file);
 }
 
+/** Probes of a calm node (probe-pace.ts): a handshake per path every 10 s. */
+export const QUIET_INTERVAL_MS = 10_000;
+
 export function parseDaemonConfig(text: string, file: string): DaemonConfig {
   const r = ConfigReader.parse(text, file, DAEMON_CONFIG_SCHEMA);
   const mode = r.str(['mode']) as DaemonMode;
@@ -60,7 +63,8 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
     peerIntervalMs: r.int(['peerIntervalMs'], 2000),
     localProxyStatusUrl: r.has(['localProxyStatusUrl']) ? r.str(['localProxyStatusUrl']) : undefined,
     haproxySocket: r.str(['haproxy', 'socket'], '/run/haproxy/admin.sock'),
-    haproxyIntervalMs: r.int(['haproxy', 'intervalMs'], 2000),
+    // HAProxy's failed and slow checks wake quiet probing (probe-pace.ts): read once a second.
+    haproxyIntervalMs: r.int(['haproxy', 'intervalMs'], 1000),
     firewall: readFirewall(r, mode),
     listen: readListen(r),
     certificates: readCerts(r),
@@ -102,6 +106,7 @@ function readProbe(r: ConfigReader): ProbeConfig {
   if (jitterMs > intervalMs) r.fail(['probe', 'jitterMs'], `must be at most intervalMs (${intervalMs})`);
   return {
     intervalMs,
+    quietIntervalMs: r.int(['probe', 'quietIntervalMs'], Math.max(QUIET_INTERVAL_MS, intervalMs)),
     jitterMs,
     timeoutMs: r.int(['probe', 'timeoutMs'], Math.min(intervalMs, 2000)),
     rise: r.int(['probe', 'rise'], 2),

@@ -13,7 +13,7 @@ export interface DaemonPorts {
     port: number,
     timeoutMs: number,
   ): Promise<{ ok: boolean; rttMs?: number; reason?: string }>;
-  haproxy: Pick<HaproxyRuntime, 'showServersState' | 'setServerState' | 'setServerWeight'>;
+  haproxy: Pick<HaproxyRuntime, 'showServersAndChecks' | 'setServerState' | 'setServerWeight'>;
   dns: DnsPort;
   firewall: FirewallPort;
   /** GET a peer's JSON status; throws when unreachable. */
@@ -52,14 +52,26 @@ export function dnsPortFromClient(client: DnsClient, ttlS: number): DnsPort {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** Counters from `show stat` must be whole numbers; anything else is left out (no check data). */
+function statCount(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
 async function readHaproxy(ports: DaemonPorts): Promise<DaemonEvent[]> {
-  const rows = await ports.haproxy.showServersState();
+  // Without the checks' counters the node only stays watchful (probe-pace.ts).
+  const { servers: rows, checks: stats } = await ports.haproxy.showServersAndChecks();
+  const checks = new Map(stats.map((s) => [serverKey(s.pxname ?? '', s.svname ?? ''), s]));
   const servers: Record<string, ObservedServer> = {};
   for (const row of rows) {
-    servers[serverKey(row.backend, row.server)] = {
+    const key = serverKey(row.backend, row.server);
+    const stat = checks.get(key);
+    const checkFails = statCount(stat?.chkfail);
+    const checkDurationMs = statCount(stat?.check_duration);
+    servers[key] = {
       admin: row.admin,
       operational: row.operational,
       weight: row.weight,
+      ...(checkFails !== undefined && checkDurationMs !== undefined ? { checkFails, checkDurationMs } : {}),
     };
   }
   return [{ type: 'haproxy-state', servers }];

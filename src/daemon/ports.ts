@@ -79,7 +79,7 @@ export async function readCertNotAfterMs(path: string): Promise<number> {
 
 export interface RealPortDeps {
   config: DaemonConfig;
-  haproxy: Pick<HaproxyRuntime, 'showServersState' | 'setServerState' | 'setServerWeight'>;
+  haproxy: Pick<HaproxyRuntime, 'showServersAndChecks' | 'setServerState' | 'setServerWeight'>;
   dns: DnsPort;
   metrics: DaemonMetrics;
   logger: Logger;

@@ -13,6 +13,7 @@ import {
   restartAfterHold,
   steerPaths,
 } from './path-steering.js';
+import { checksAlarm, newPace, probeAlarm } from './probe-pace.js';
 import { appendTimeline } from './timeline.js';
 import { fireTimers } from './timers.js';
 import type { DaemonEvent, DaemonState, Effect, StepResult, TimelineEntry } from './types.js';
@@ -24,6 +25,7 @@ export function initialState(config: DaemonConfig, seed = 1): DaemonState {
     paths: Object.fromEntries(config.paths.map((p) => [p.name, newPathState(p.name)])),
     steering: initialSteering({ config }),
     haproxy: null,
+    pace: newPace(),
     // The witness is watched like a peer (its vote counts only while it is alive) but is never a target.
     peers: Object.fromEntries(
       [...config.peers, ...(config.witness ? [config.witness] : [])].map((p) => [
@@ -57,7 +59,10 @@ function applyEvent(state: DaemonState, event: DaemonEvent, nowMs: number): Step
     case 'probe':
       return onProbe(state, event, nowMs);
     case 'haproxy-state':
-      return { state: { ...state, haproxy: { ...event.servers } }, effects: [] };
+      return {
+        state: checksAlarm({ ...state, haproxy: { ...event.servers } }, state.haproxy, nowMs),
+        effects: [],
+      };
     case 'peer-status':
       return onPeerStatus(state, event, nowMs);
     case 'upstream-allow':
@@ -100,7 +105,10 @@ function onProbe(
     return { state, effects: [log('warn', 'probe result for an unknown path', { path: event.path })] };
   const update = applyProbe(path, event, state.config.probe, nowMs);
   const windowMs = state.config.steering.windowMs;
-  const next = withPath(state, { ...update, path: recordProbe(path, update.path, event, windowMs, nowMs) });
+  const next = withPath(probeAlarm(state, event, nowMs), {
+    ...update,
+    path: recordProbe(path, update.path, event, windowMs, nowMs),
+  });
   const restarted = restartAfterHold(next.state, path, update.path, nowMs);
   const metrics = qualityMetrics(restarted.state, path.name, nowMs);
   return { state: restarted.state, effects: [...next.effects, ...restarted.effects, ...metrics] };

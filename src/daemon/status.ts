@@ -3,6 +3,7 @@ import type { DaemonStatus, PathStatus, PeerStatus } from '../metrics/status.js'
 import { lossRatio } from './path-health.js';
 import { qualityOf } from './path-steering.js';
 import { deadPeerNames } from './peers.js';
+import { unrest } from './probe-pace.js';
 import type { DaemonState } from './types.js';
 
 function familyOf(address: string): 4 | 6 | null {
@@ -41,6 +42,12 @@ function peerStatus(state: DaemonState, name: string): PeerStatus {
   return { name, alive: p?.alive ?? true, lastSeen: iso(p?.lastSeenMs ?? null) };
 }
 
+function probingOf(state: DaemonState, nowMs: number): DaemonStatus['probing'] {
+  if (state.config.paths.length === 0) return null;
+  const reason = unrest(state, nowMs);
+  return { every: reason === null ? 'quiet interval' : 'interval', reason };
+}
+
 /** The JSON served on /status: what the daemon believes and why, newest changes last. */
 export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 50): DaemonStatus {
   const { config } = state;
@@ -49,6 +56,7 @@ export function buildStatus(state: DaemonState, nowMs: number, timelineLimit = 5
     mode: config.mode,
     time: new Date(nowMs).toISOString(),
     serving: state.serving,
+    probing: probingOf(state, nowMs),
     paths: config.paths.map((p): PathStatus => {
       const s = state.paths[p.name];
       const held = s?.heldUntilMs !== null && s?.heldUntilMs !== undefined && s.heldUntilMs > nowMs;

@@ -1,4 +1,5 @@
 import type { DaemonConfig } from './config.js';
+import { probeDue } from './probe-pace.js';
 import type { DaemonState, Effect, TimerState } from './types.js';
 
 /** xorshift32: jitter stays a pure function of the state, so tests replay exactly. */
@@ -71,9 +72,14 @@ export function fireTimers(state: DaemonState, nowMs: number): { state: DaemonSt
   const timers = { ...state.timers };
   const effects: Effect[] = [];
   let rng = state.rng;
+  let pace = state.pace;
   for (const name of Object.keys(timers) as TimerName[]) {
     if (nowMs < timers[name]) continue;
-    effects.push(...dueEffects(state.config, name));
+    if (name !== 'probe') effects.push(...dueEffects(state.config, name));
+    else if (probeDue(state, nowMs)) {
+      effects.push(...dueEffects(state.config, name));
+      pace = { ...pace, lastProbeAtMs: nowMs };
+    }
     let jitter = 0;
     if (name === 'probe' && state.config.probe.jitterMs > 0) {
       rng = nextRandom(rng);
@@ -81,7 +87,7 @@ export function fireTimers(state: DaemonState, nowMs: number): { state: DaemonSt
     }
     timers[name] = nowMs + intervalOf(state.config, name) + jitter;
   }
-  return { state: { ...state, timers, rng }, effects };
+  return { state: { ...state, timers, rng, pace }, effects };
 }
 
 /** Next resolution follows the records' TTL, clamped so a tiny TTL cannot hammer and a huge one cannot stall. */

@@ -1,6 +1,7 @@
 import type { MetricName } from '../metrics/registry.js';
 import type { DaemonConfig } from './config.js';
 import type { ProbeSample } from './path-quality.js';
+import type { PaceState } from './probe-pace.js';
 import type { SteerState } from './steering.js';
 
 export type AdminState = 'ready' | 'drain' | 'maint';
@@ -33,12 +34,16 @@ export interface PathState {
   heldUntilMs: number | null;
 }
 
-/** What HAProxy reported for one server (from `show servers state`). */
+/** What HAProxy reported for one server (from `show servers state`, and `show stat` for its checks). */
 export interface ObservedServer {
   admin: AdminState;
   /** HAProxy's own check verdict: false when its checks marked the server DOWN. */
   operational: boolean;
   weight: number;
+  /** Failed checks while the server was UP (show stat's chkfail, a counter). */
+  checkFails?: number;
+  /** How long the last check took (show stat's check_duration). */
+  checkDurationMs?: number;
 }
 
 export interface PeerState {
@@ -86,6 +91,8 @@ export interface DaemonState {
   /** Quality steering of each WAN path: its weight and hysteresis clocks. */
   steering: Record<string, SteerState>;
   haproxy: Record<string, ObservedServer> | null;
+  /** How often the paths are probed (probe-pace.ts). */
+  pace: PaceState;
   peers: Record<string, PeerState>;
   /** Current RRsets keyed "name/TYPE", as read from the DNS server. */
   records: Record<string, string[]>;

@@ -42,6 +42,8 @@ export interface DaemonStatus {
   mode: 'ingress' | 'local';
   time: string;
   serving: boolean | null;
+  /** Ingress mode: how often the paths are probed now, and why not quietly (probe-pace.ts). */
+  probing?: { every: 'interval' | 'quiet interval'; reason: string | null } | null;
   paths: PathStatus[];
   peers: PeerStatus[];
   /** The local proxy's daemon as this ingress node sees it, with the nodes it holds dead (its vote). */

@@ -77,6 +77,20 @@ async function daemonWeights(wan: Wan): Promise<number[]> {
   return weights;
 }
 
+/** How often each ingress daemon said it probes at which interval and why, read every 2 s for `forMs`. */
+async function probingWhile(forMs: number): Promise<Record<string, Record<string, number>>> {
+  const seen: Record<string, Record<string, number>> = {};
+  for (const until = Date.now() + forMs; Date.now() < until; await sleep(2000)) {
+    for (const node of INGRESS_NODES) {
+      const { probing } = await daemonStatus(stack, node);
+      const every = probing ? `${probing.every}${probing.reason ? ` (${probing.reason})` : ''}` : 'none';
+      const counts = (seen[node] ??= {});
+      counts[every] = (counts[every] ?? 0) + 1;
+    }
+  }
+  return seen;
+}
+
 const degrade = (part: LossyPart, percent: number): Promise<string> =>
   degradeLink(stack.hosts.proxy, part, addressOf(stack.topology, 'proxy', LOSSY_NETWORK[part]), percent);
 
@@ -116,7 +130,10 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
           : undefined,
       );
       const startedAt = Date.now();
-      await sleep(HEALTHY_MS);
+      const calm = await probingWhile(HEALTHY_MS);
+      report.push(`healthy: ${JSON.stringify(calm)}`);
+      // HAProxy's checks read clean: each daemon probes at the quiet interval (probe-pace.ts).
+      for (const node of INGRESS_NODES) expect(Object.keys(calm[node] ?? {})).toContain('quiet interval');
       expect(await daemonWeights('wan1')).toEqual([FULL, FULL, FULL, FULL]);
       expect(await weightTimeline(startedAt), 'no weight changes on a healthy lab').toEqual([]);
       const lossAt = Date.now();
@@ -126,6 +143,9 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
       ).catch(async (err: Error) => {
         throw new Error(`${err.message}\n${(await weightTimeline(lossAt, true)).join('\n')}`);
       });
+      // A steered path keeps every daemon probing at the full interval.
+      for (const node of INGRESS_NODES)
+        expect((await daemonStatus(stack, node)).probing).toMatchObject({ every: 'interval' });
       await sleep(Math.max(0, lossAt + SETTLE_MS - Date.now()));
       const traffic = await pathTraffic(stack, MEASURE_MS);
       const samples = await drained(load);

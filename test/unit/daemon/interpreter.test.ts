@@ -16,7 +16,7 @@ function fakePorts(): DaemonPorts & { calls: string[]; zone: Map<string, string[
     kernel,
     probe: async () => ({ ok: true, rttMs: 5 }),
     haproxy: {
-      showServersState: async () => [],
+      showServersAndChecks: async () => ({ servers: [], checks: [] }),
       setServerState: async (b, s, st) => void calls.push(`state ${b}/${s} ${st}`),
       setServerWeight: async (b, s, w) => void calls.push(`weight ${b}/${s} ${w}`),
     },
@@ -83,6 +83,31 @@ describe('effect interpreter', () => {
       config,
     );
     expect(events).toEqual([{ type: 'dns-observed', ok: false, names: ['a.example.org'], error: 'timeout' }]);
+  });
+
+  it("reads each server's check counters beside its state, and leaves out malformed ones", async () => {
+    const ports = fakePorts();
+    const row = { address: '10.0.0.2', port: 443, opState: 2, adminBits: 0, checkStatus: 6 };
+    ports.haproxy.showServersAndChecks = async () => ({
+      servers: [
+        { ...row, backend: 'b', server: 'wan1', admin: 'ready', operational: true, weight: 100 },
+        { ...row, backend: 'b', server: 'wan2', admin: 'drain', operational: true, weight: 50 },
+      ],
+      checks: [
+        { pxname: 'b', svname: 'wan1', chkfail: '3', check_duration: '12' },
+        { pxname: 'b', svname: 'wan2', chkfail: '1;x', check_duration: '4' },
+      ],
+    });
+    const events = await runEffect({ kind: 'readHaproxy' }, ports, config);
+    expect(events).toEqual([
+      {
+        type: 'haproxy-state',
+        servers: {
+          'b/wan1': { admin: 'ready', operational: true, weight: 100, checkFails: 3, checkDurationMs: 12 },
+          'b/wan2': { admin: 'drain', operational: true, weight: 50 },
+        },
+      },
+    ]);
   });
 
   it('reads HAProxy back after a refused command', async () => {
