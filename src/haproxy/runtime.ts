@@ -29,7 +29,7 @@ export interface HaproxyRuntime {
   /** Sends one command (non-interactive mode: HAProxy answers, then closes) and returns the answer. */
   run(command: string): Promise<string>;
   showServersState(backend?: string): Promise<ServerStateRow[]>;
-  showStat(only?: 'servers'): Promise<StatRow[]>;
+  showStat(): Promise<StatRow[]>;
   /** `show servers state` and the servers' check counters from `show stat`, over one connection. */
   showServersAndChecks(): Promise<{ servers: ServerStateRow[]; checks: StatRow[] }>;
   setServerState(backend: string, server: string, state: ServerAdminState): Promise<void>;
@@ -113,7 +113,7 @@ export function createHaproxyRuntime(options: HaproxyRuntimeOptions): HaproxyRun
     run: (command) => send(options.connector, command, timeoutMs),
     showServersState: async (backend) =>
       parseServersState(await expect(runtime, cmd.showServersState(backend), notRefused)),
-    showStat: async (only) => parseStat(await expect(runtime, cmd.showStat(only), notRefused)),
+    showStat: async () => parseStat(await expect(runtime, cmd.showStat(), notRefused)),
     showServersAndChecks: async () => {
       const both = `${cmd.showServersState()};${cmd.showStat('servers')}`;
       const answer = await expect(runtime, both, notRefused);
