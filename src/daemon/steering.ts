@@ -7,7 +7,10 @@ export interface SteerState {
   /** HAProxy weight, 0..FULL_WEIGHT. */
   weight: number;
   changedAtMs: number | null;
-  /** Since when the path has been worse than the best by degradeMs or more. */
+  /**
+   * Since when the path has been worse than the best by degradeMs or more, without coming back
+   * within recoverMs of it: a noisy brownout dips into the band, and that must not restart its clock.
+   */
   badSinceMs: number | null;
   /** Since when it has been within recoverMs of the best. */
   goodSinceMs: number | null;
@@ -90,7 +93,8 @@ function nextWeight(p: Judged, prev: SteerState, cfg: SteeringConfig, nowMs: num
   const settled = prev.changedAtMs === null || nowMs - prev.changedAtMs >= cfg.dwellMs;
   if (!settled) return null;
   const target = weightFor(p.excessMs, cfg);
-  if (prev.badSinceMs !== null && nowMs - prev.badSinceMs >= cfg.dwellMs && target < prev.weight)
+  const bad = p.excessMs >= cfg.degradeMs;
+  if (bad && prev.badSinceMs !== null && nowMs - prev.badSinceMs >= cfg.dwellMs && target < prev.weight)
     return target;
   if (prev.goodSinceMs !== null && nowMs - prev.goodSinceMs >= cfg.dwellMs && prev.weight < FULL_WEIGHT) {
     const step = Math.max(1, Math.round((FULL_WEIGHT * cfg.restoreStepPercent) / 100));
@@ -102,10 +106,11 @@ function nextWeight(p: Judged, prev: SteerState, cfg: SteeringConfig, nowMs: num
 function judge(p: Judged, prev: SteerState, best: SteerInput, cfg: SteeringConfig, nowMs: number) {
   const bad = p.excessMs >= cfg.degradeMs;
   const good = p.excessMs <= cfg.recoverMs;
-  // Between recoverMs and degradeMs both clocks stop: the hysteresis band keeps the weight.
+  // Fail fast, recover slowly: only a good reading ends a bad spell, while the band between
+  // recoverMs and degradeMs (or a bad reading) ends a good one. Inside the band the weight holds.
   const clocked: SteerState = {
     ...prev,
-    badSinceMs: bad ? (prev.badSinceMs ?? nowMs) : null,
+    badSinceMs: good ? null : bad ? (prev.badSinceMs ?? nowMs) : prev.badSinceMs,
     goodSinceMs: good ? (prev.goodSinceMs ?? nowMs) : null,
   };
   const to = nextWeight(p, clocked, cfg, nowMs);
@@ -139,7 +144,8 @@ export function planSteering(
   for (const input of inputs) {
     const state = steering[input.name] ?? newSteerState();
     if (best === null || !judged.includes(input)) {
-      steering[input.name] = { ...state, badSinceMs: null, goodSinceMs: null };
+      // A lossy path that our probes take down and back up stays in its bad spell: down is no better.
+      steering[input.name] = { ...state, goodSinceMs: null };
       continue;
     }
     const excessMs = excessOver(input.quality, best.quality, cfg);

@@ -40,3 +40,45 @@ describe('the full-weight WAN failing its HAProxy check', () => {
     expect(plan.steering.wan1?.weight).toBe(100);
   });
 });
+
+/** wan1 at a given cost over a clean wan2 (excess = cost - 12 ms), or down by our probes. */
+type Reading = number | 'down';
+
+/** wan1's weight after each reading, one reading per second. */
+function replayWan1(readings: readonly Reading[]): number[] {
+  let steering: Record<string, ReturnType<typeof newSteerState>> = {};
+  return readings.map((reading, i) => {
+    const quality: PathQuality = { ...lossy, costMs: reading === 'down' ? 0 : reading };
+    const wan1: SteerInput = { name: 'wan1', up: reading !== 'down', usable: true, quality };
+    const wan2: SteerInput = { name: 'wan2', up: true, usable: true, quality: clean };
+    steering = planSteering([wan1, wan2], steering, STEERING_DEFAULTS, i * 1000).steering;
+    return steering.wan1?.weight ?? NaN;
+  });
+}
+
+// Defaults: recover below 50 ms of excess, degrade at 150, drain at 400, dwell 2 s.
+const BAD = 312;
+const BAND = 112;
+const GOOD = 40;
+
+describe('the bad spell of a path', () => {
+  it('survives readings inside the band: a noisy brownout is lowered after the dwell time', () => {
+    expect(replayWan1([BAD, BAND, BAD, BAND, BAD])).toEqual([100, 100, 29, 29, 29]);
+  });
+
+  it('survives our probes taking the lossy path down and back up', () => {
+    expect(replayWan1([BAD, 'down', BAD, BAD])).toEqual([100, 100, 29, 29]);
+  });
+
+  it('ends with a good reading, so a path that recovered waits out a fresh dwell', () => {
+    expect(replayWan1([BAD, GOOD, BAD, BAD, BAD])).toEqual([100, 100, 100, 100, 29]);
+  });
+
+  it('never lowers a path on a reading inside the band, however long the spell', () => {
+    expect(replayWan1([BAD, BAND, BAND, BAND])).toEqual([100, 100, 100, 100]);
+  });
+
+  it('lowers a lowered path further only after another dwell, to what the worse reading deserves', () => {
+    expect(replayWan1([BAD, BAD, BAD, 512, 512, BAND, 512])).toEqual([100, 100, 29, 29, 1, 1, 1]);
+  });
+});
