@@ -40,7 +40,7 @@ export function tickWhenDue(runner: DaemonRunner, now: () => number): () => void
         runner.submit({ type: 'tick' });
         if (!stopped) schedule();
       },
-      nextTickDelayMs(runner.state().timers, now()),
+      nextTickDelayMs(runner.state(), now()),
     );
   };
   schedule();

@@ -66,6 +66,26 @@ export function probeDue(state: DaemonState, nowMs: number): boolean {
   return nowMs - last >= state.config.probe.quietIntervalMs - state.config.probe.jitterMs;
 }
 
+/**
+ * When the probe timer next fires: a calm node sleeps until its quiet round is due, instead of
+ * waking every interval only to find it is not; `hastenProbes` brings it back at any trouble.
+ */
+export function nextProbeAtMs(state: DaemonState, nowMs: number): number {
+  const { intervalMs, quietIntervalMs } = state.config.probe;
+  const soonest = nowMs + intervalMs;
+  const last = state.pace.lastProbeAtMs;
+  if (last === null || unrest(state, nowMs) !== null) return soonest;
+  return Math.max(soonest, last + quietIntervalMs);
+}
+
+/** On a tick: trouble while the probe timer sleeps for the quiet round wakes it for the next interval. */
+export function hastenProbes(state: DaemonState, nowMs: number): DaemonState {
+  const last = state.pace.lastProbeAtMs ?? nowMs;
+  const soonestMs = Math.max(nowMs, last + state.config.probe.intervalMs);
+  if (state.timers.probe <= soonestMs || unrest(state, nowMs) === null) return state;
+  return { ...state, timers: { ...state.timers, probe: soonestMs } };
+}
+
 /** A failed probe, or a WAN probe slower than the fastest WAN's average by the margin. */
 export function probeAlarm(
   state: DaemonState,

@@ -13,7 +13,7 @@ import {
   restartAfterHold,
   steerPaths,
 } from './path-steering.js';
-import { checksAlarm, newPace, probeAlarm } from './probe-pace.js';
+import { checksAlarm, hastenProbes, newPace, probeAlarm } from './probe-pace.js';
 import { appendTimeline } from './timeline.js';
 import { fireTimers } from './timers.js';
 import type { DaemonEvent, DaemonState, Effect, StepResult, TimelineEntry } from './types.js';
@@ -130,7 +130,10 @@ function onPeerStatus(
   };
 }
 
-/** Timers fire, and paths are re-judged so an expired hold-down lets a healthy path back. */
+/**
+ * Timers fire (trouble seen since the last tick wakes the probe timer first), and paths are
+ * re-judged so an expired hold-down lets a healthy path back.
+ */
 function onTick(state: DaemonState, nowMs: number): StepResult {
   let current = state;
   const effects: Effect[] = [];
@@ -142,7 +145,7 @@ function onTick(state: DaemonState, nowMs: number): StepResult {
     current = restarted.state;
     effects.push(...next.effects, ...restarted.effects);
   }
-  const fired = fireTimers(current, nowMs);
+  const fired = fireTimers(hastenProbes(current, nowMs), nowMs);
   return { state: fired.state, effects: [...effects, ...fired.effects] };
 }
 

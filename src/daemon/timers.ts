@@ -1,5 +1,5 @@
 import type { DaemonConfig } from './config.js';
-import { probeDue } from './probe-pace.js';
+import { nextProbeAtMs, probeDue } from './probe-pace.js';
 import type { DaemonState, Effect, TimerState } from './types.js';
 
 /** xorshift32: jitter stays a pure function of the state, so tests replay exactly. */
@@ -85,7 +85,10 @@ export function fireTimers(state: DaemonState, nowMs: number): { state: DaemonSt
       rng = nextRandom(rng);
       jitter = rng % (state.config.probe.jitterMs + 1);
     }
-    timers[name] = nowMs + intervalOf(state.config, name) + jitter;
+    timers[name] =
+      name === 'probe'
+        ? nextProbeAtMs({ ...state, pace }, nowMs) + jitter
+        : nowMs + intervalOf(state.config, name) + jitter;
   }
   return { state: { ...state, timers, rng, pace }, effects };
 }

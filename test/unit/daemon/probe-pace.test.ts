@@ -117,6 +117,17 @@ describe('probe pace: a calm node probes every quietIntervalMs, any trouble brin
     expect(unrest(stale.state, stale.nowMs)).toBe('no recent HAProxy reading');
   });
 
+  it('sleeps the probe timer until the quiet round, and trouble wakes it at the next tick', () => {
+    const s = calmScenario();
+    const last = s.state.pace.lastProbeAtMs ?? NaN;
+    // No wake-up each interval only to find the round is not due.
+    expect(s.state.timers.probe).toBe(last + QUIET_MS);
+    s.at(last + 1500, { type: 'probe', path: 'wan1', ok: false, reason: 'timeout after 1000 ms' });
+    expect(s.state.timers.probe).toBe(last + QUIET_MS);
+    expect(ofKind(s.at(last + 2000, { type: 'tick' }), 'probe')).toHaveLength(3);
+    expect(s.state.timers.probe).toBe(last + 3000);
+  });
+
   it('a quiet interval no longer than the interval turns quiet probing off', () => {
     const s = calmScenario(1000);
     expect(unrest(s.state, s.nowMs)).toBe('quiet probing off');
