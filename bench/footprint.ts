@@ -53,12 +53,26 @@ async function mustOut(host: LabHost, command: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/** Node's own flags on the daemon's command line (before the script), so the baseline runs the same runtime. */
+export async function runtimeFlags(node: LabHost, pid: number): Promise<string[]> {
+  const argv = (await mustOut(node, `tr '\\0' '\\n' < /proc/${pid}/cmdline`)).split('\n');
+  const flags: string[] = [];
+  for (const arg of argv.slice(1)) {
+    if (!arg.startsWith('--')) break;
+    if (!/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/.test(arg))
+      throw new Error(`${node.name}: unexpected node flag ${arg}`);
+    flags.push(arg);
+  }
+  return flags;
+}
+
 export async function benchFootprint(node: LabHost, seconds: number): Promise<Figure[]> {
   const daemon = Number(await mustOut(node, 'systemctl show -p MainPID --value ingress-daemon'));
   if (!(daemon > 0)) throw new Error(`${node.name}: ingress-daemon is not running`);
+  const flags = await runtimeFlags(node, daemon);
   await mustOut(
     node,
-    `systemd-run --unit=bench-idle-node --collect /usr/bin/node -e 'setInterval(() => {}, 1000)'`,
+    `systemd-run --unit=bench-idle-node --collect /usr/bin/node ${flags.join(' ')} -e 'setInterval(() => {}, 1000)'`,
   );
   try {
     await sleep(3_000);
@@ -69,7 +83,7 @@ export async function benchFootprint(node: LabHost, seconds: number): Promise<Fi
     const { samples, hz } = parseSamples(await mustOut(node, sampler([daemon, idle, haproxy], seconds)));
     const windowS = 10;
     const rss = (pid: number) => samples.filter((x) => x.pid === pid).map((x) => x.rssKb / 1024);
-    const base = 'idle node process';
+    const base = `idle node process${flags.length > 0 ? ` (${flags.join(' ')}, as the daemon)` : ''}`;
     const section = 'footprint';
     return [
       figure(

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { IngressError } from '../errors.js';
+import { sleep } from '../time/sleep.js';
 
 /** Label on every container and network the lab makes: value = the run id, so cleanup is exact. */
 export const LAB_LABEL = 'ingress.lab';
@@ -47,16 +48,43 @@ export async function removeLabResources(runId?: string): Promise<void> {
     ),
   );
   const networks = await docker('list networks', () => api.listNetworks({ filters }));
-  await Promise.all(
-    networks.map((n) =>
-      docker(`remove network ${n.Name}`, async () => {
-        const network = api.getNetwork(n.Id);
-        // The shared package cache is not the lab's: unplug it, keep it running.
-        const info = (await network.inspect()) as { Containers?: Record<string, unknown> };
-        for (const id of Object.keys(info.Containers ?? {}))
-          await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
-        await network.remove();
-      }),
-    ),
-  );
+  const stale = await Promise.all(networks.map((n) => removeNetwork(api, n.Id, n.Name)));
+  for (const name of stale.filter((n): n is string => n !== null))
+    process.stderr.write(
+      `warning: docker keeps a stale endpoint on network ${name} with no container attached; ` +
+        'it goes when dockerd restarts (later labs use other address ranges meanwhile)\n',
+    );
+}
+
+const STALE_RETRIES_MS = [500, 1000, 2000, 4000];
+
+/**
+ * Removes one lab network, unplugging what is still attached (the shared package cache is not
+ * the lab's: it keeps running). Docker frees a removed container's endpoint asynchronously, so
+ * "active endpoints" is retried; one it never frees (a dockerd bug) leaves the network behind,
+ * named in the return value rather than failing the whole teardown.
+ */
+async function removeNetwork(api: Dockerode, id: string, name: string): Promise<string | null> {
+  const network = api.getNetwork(id);
+  for (let attempt = 0; ; attempt += 1) {
+    const info = (await docker(`inspect network ${name}`, () => network.inspect())) as {
+      Containers?: Record<string, unknown>;
+    };
+    const attached = Object.keys(info.Containers ?? {});
+    for (const container of attached)
+      await network.disconnect({ Container: container, Force: true }).catch(() => undefined);
+    try {
+      await network.remove();
+      return null;
+    } catch (err) {
+      const retryInMs = STALE_RETRIES_MS[attempt];
+      if (
+        !/active endpoints/.test((err as Error).message) ||
+        (retryInMs === undefined && attached.length > 0)
+      )
+        return docker(`remove network ${name}`, () => Promise.reject(err as Error));
+      if (retryInMs === undefined) return name;
+      await sleep(retryInMs);
+    }
+  }
 }
