@@ -25,14 +25,17 @@ const exists = (path: string): Promise<boolean> =>
 /** What each section needs on this machine; a missing piece is named with how to get it. */
 export async function missingPrerequisites(sections: readonly Section[]): Promise<Map<Section, string[]>> {
   const docker = await works('docker', ['info', '--format', '{{.ServerVersion}}']);
-  const built = (await exists('dist/cli/main.js')) && (await exists('dist/node/ingress-node.js'));
+  const built =
+    (await exists('dist/cli/main.js')) &&
+    (await exists('dist/node/ingress-node.js')) &&
+    (await exists('dist/node/ingress-daemon.js'));
   const ansible = await works('ansible-playbook', ['--version']);
   const out = new Map<Section, string[]>();
   for (const section of sections) {
     const missing: string[] = [];
     if (section !== 'handshake') {
       if (!docker) missing.push('a running Docker engine (apt-get install docker.io; dockerd &)');
-      if (!built) missing.push('the build (npm run build: dist/cli and dist/node/ingress-node.js)');
+      if (!built) missing.push('the build (npm run build: dist/cli and dist/node)');
     }
     if (section === 'provisioning' && !ansible)
       missing.push('ansible-playbook, the baseline (apt-get install ansible-core)');

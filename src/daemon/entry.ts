@@ -1,4 +1,4 @@
-// The daemon alone, for the nodes' Node.js 18: scripts/node-bundle.ts bundles it for tests.
+// The daemon alone, for the nodes' Node.js 18: what its systemd unit runs (scripts/node-bundle.ts).
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { runUntilStopped } from './stop-signals.js';

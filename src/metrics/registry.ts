@@ -1,4 +1,7 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+// The classes' own files, not the package index (see prom-client-lib.d.ts): ~0.6 MB less RSS.
+import Counter from 'prom-client/lib/counter.js';
+import Gauge from 'prom-client/lib/gauge.js';
+import Registry from 'prom-client/lib/registry.js';
 
 /** The daemon's Prometheus series, without the prefix. */
 export type MetricName =

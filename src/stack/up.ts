@@ -22,7 +22,7 @@ import { identityCapture, PENDING } from './identity.js';
 import { validateStackConfig } from './load.js';
 import { stackNodes } from './model.js';
 import type { StackNode } from './model.js';
-import { nodeBundleFile } from './node-bundle.js';
+import { nodePrograms, type NodePrograms } from './node-bundle.js';
 import { createProgress, type Progress, type ProgressOut } from './progress.js';
 import { pkiSettings, rollingBatch } from './settings.js';
 import { reportedIdentities, upCertificates } from './up-pki.js';
@@ -123,7 +123,7 @@ interface Phases {
   progress: Progress;
   text: ReturnType<typeof createTextSink>;
   pool: TransportPool;
-  bundle: string;
+  programs: NodePrograms;
 }
 
 /**
@@ -188,7 +188,7 @@ async function converge(p: Phases): Promise<UpResult> {
   await preflight(stack, connect);
   const stateDir = resolveStateDir({ stateDir: options.stateDir, inventoryPath: options.inventories[0] });
   const dns = await fleetDns(stack, stateDir, progress);
-  const { exitCode, identities, pending } = await prepareNodes(p, p.bundle);
+  const { exitCode, identities, pending } = await prepareNodes(p, p.programs.node);
   if (exitCode !== 0) return { exitCode, stoppedAt: 'prepare', issued: [] };
   progress.step(options.check ? 'checking certificates' : 'signing node certificates');
   const pki = await upCertificates({
@@ -213,7 +213,8 @@ async function converge(p: Phases): Promise<UpResult> {
       ingress_up_certs: pki.certs,
       ingress_up_ca_bundle: pki.caBundlePem,
       ingress_up_crl: pki.crlPem,
-      ingress_up_node_bundle: p.bundle,
+      ingress_up_node_bundle: p.programs.node,
+      ingress_up_daemon_program: p.programs.daemon,
       ingress_up_tsig_keys: keyTexts(dns),
       ingress_up_units: agentUnits(settings),
       ingress_up_ygg: yggOf(identities),
@@ -246,10 +247,10 @@ export async function up(options: UpOptions): Promise<UpResult> {
     diff: Boolean(options.diff),
   });
   const progress = createProgress(out);
-  const bundle = await nodeBundleFile();
+  const programs = await nodePrograms();
   const pool = new TransportPool();
   try {
-    return await converge({ options, stack, progress, text, pool, bundle });
+    return await converge({ options, stack, progress, text, pool, programs });
   } finally {
     progress.stop();
     await pool.closeAll();

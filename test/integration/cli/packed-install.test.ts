@@ -74,7 +74,7 @@ describe('the packed tarball, installed without devDependencies', () => {
     const installed = await readdir(join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'node_modules'));
     expect(installed.filter((name) => ['esbuild', 'typescript', 'tsx', 'vitest'].includes(name))).toEqual([]);
     const shipped = join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'dist', 'node');
-    expect(await readdir(shipped)).toContain('ingress-node.js');
+    expect(await readdir(shipped)).toEqual(expect.arrayContaining(['ingress-node.js', 'ingress-daemon.js']));
   });
 
   it('plays a playbook against a container over SSH, then finds nothing to change', async () => {
