@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,7 +10,7 @@ import { build } from 'esbuild';
  */
 
 /** The repository root; esbuild's paths in the output are relative to it, so bytes never depend on the cwd. */
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Debian 12's nodejs: what the nodes run, so the bundle may use nothing newer. */
 export const NODE_TARGET = 'node18';
@@ -54,25 +54,4 @@ export async function bundleNodeEntry(name: NodeEntryName, outFile: string): Pro
   });
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
   await rename(partial, outFile);
-}
-
-/**
- * `npm run build`'s second half: the node program and the daemon's into dist/node/, shipped in the package.
- * The package is ESM ("type": "module"); a package.json beside the bundle says it is
- * CommonJS, so it also runs in place (on the nodes it sits in a folder of its own).
- */
-async function buildShipped(): Promise<void> {
-  const outDir = fileURLToPath(new URL('../dist/node/', import.meta.url));
-  for (const name of Object.keys(NODE_ENTRIES) as NodeEntryName[])
-    await bundleNodeEntry(name, `${outDir}${name}`);
-  await writeFile(`${outDir}package.json`, '{ "type": "commonjs" }\n');
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  buildShipped().catch((err: unknown) => {
-    process.stderr.write(
-      `cannot bundle the node program: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    process.exit(1);
-  });
 }

@@ -26,7 +26,7 @@ const exists = (path: string): Promise<boolean> =>
 export async function missingPrerequisites(sections: readonly Section[]): Promise<Map<Section, string[]>> {
   const docker = await works('docker', ['info', '--format', '{{.ServerVersion}}']);
   const built =
-    (await exists('dist/cli/main.js')) &&
+    (await exists('dist/cli/ingress.cjs')) &&
     (await exists('dist/node/ingress-node.js')) &&
     (await exists('dist/node/ingress-daemon.js'));
   const ansible = await works('ansible-playbook', ['--version']);

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
+import transformer from 'nunjucks/src/transformer.js';
 
 /**
  * Typed views of the nunjucks internals this module drives directly: the
@@ -72,8 +72,11 @@ interface NunjucksInternals {
 
 export const nj = nunjucks as unknown as NunjucksInternals;
 
-/** The CPS pass nunjucks runs between parsing and compiling (blocks, super()). */
-export const njTransformer = createRequire(import.meta.url)('nunjucks/src/transformer') as {
+/**
+ * The CPS pass nunjucks runs between parsing and compiling (blocks, super()). Imported, not
+ * required at run time, so the CLI bundle holds one nunjucks whose nodes the pass recognises.
+ */
+export const njTransformer = transformer as {
   transform(ast: NjNode, asyncFilters: string[], name: string): NjNode;
 };
 

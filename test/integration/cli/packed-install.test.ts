@@ -75,6 +75,8 @@ describe('the packed tarball, installed without devDependencies', () => {
     expect(installed.filter((name) => ['esbuild', 'typescript', 'tsx', 'vitest'].includes(name))).toEqual([]);
     const shipped = join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'dist', 'node');
     expect(await readdir(shipped)).toEqual(expect.arrayContaining(['ingress-node.js', 'ingress-daemon.js']));
+    const cli = join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'dist', 'cli');
+    expect((await readdir(cli)).sort()).toEqual(['ingress.cjs', 'launch.js']);
   });
 
   it('plays a playbook against a container over SSH, then finds nothing to change', async () => {
@@ -103,7 +105,11 @@ describe('the packed tarball, installed without devDependencies', () => {
     expect(first.code).toBe(0);
     expect(parseRecap(first.stdout)['packed']).toMatchObject({ changed: 1, failed: 0, unreachable: 0 });
     expect((await target.exec('cat /root/packed.txt')).stdout).toBe('installed from the tarball\n');
+    // The first run left V8's compiled code in the user's cache; the second runs from it.
+    const cacheDir = join(work, '.cache', 'ingress', 'code-cache');
+    expect(await readdir(cacheDir)).toEqual([expect.stringMatching(/^play-[0-9a-f]{32}\.v8$/)]);
     const again = await play();
+    expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     expect(parseRecap(again.stdout)['packed']).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
   });

@@ -30,7 +30,7 @@ export async function readmeShell(): Promise<{
   cwd: string;
   run(line: string, timeoutMs?: number): Promise<CliResult>;
 }> {
-  const built = join(repoRoot, 'dist', 'cli', 'main.js');
+  const built = join(repoRoot, 'dist', 'cli', 'ingress.cjs');
   await access(built).catch(() => {
     throw new Error(`${built} is missing: run \`npm run build\` before this test (CI does)`);
   });
