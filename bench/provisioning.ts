@@ -79,14 +79,14 @@ function runTool(tool: Tool, lab: Lab, inv: string, forks: number) {
   ]);
 }
 
-/** Bare hosts with python3-apt (ansible's apt module needs it; installing it is not part of a run). */
-async function startHosts(lab: Lab, count: number): Promise<LabHost[]> {
+/** Bare hosts web{from+1}..web{to} with python3-apt (ansible's apt module needs it; installing it is not part of a run). */
+async function startHosts(lab: Lab, from: number, to: number): Promise<LabHost[]> {
   const hosts: LabHost[] = [];
   // A few at a time: thirty systemd boots at once starve the machine's two cores.
-  for (let i = 0; i < count; i += 6)
+  for (let i = from; i < to; i += 6)
     hosts.push(
       ...(await Promise.all(
-        Array.from({ length: Math.min(6, count - i) }, (_, j) =>
+        Array.from({ length: Math.min(6, to - i) }, (_, j) =>
           lab.startHost({ name: `web${i + j + 1}`, networks: [{ name: 'net' }] }),
         ),
       )),
@@ -131,7 +131,11 @@ async function timeSize(
  */
 export const ONE_ROUND_FROM_HOSTS = 30;
 
-const roundsFor = (size: number, runs: number): number => (size >= ONE_ROUND_FROM_HOSTS ? 1 : runs);
+/** A round on one host takes about 20 s, so its figures get a steadier median from more of them. */
+export const ONE_HOST_ROUNDS = 5;
+
+const roundsFor = (size: number, runs: number): number =>
+  size >= ONE_ROUND_FROM_HOSTS ? 1 : size === 1 ? Math.max(runs, ONE_HOST_ROUNDS) : runs;
 
 function sizeFigures(size: number, times: Times): Figure[] {
   return (['first', 'noop'] as const).map((kind) =>
@@ -151,22 +155,33 @@ function sizeFigures(size: number, times: Times): Figure[] {
   );
 }
 
-/** Reports each size's figures as soon as they are measured. */
+/**
+ * Reports each size's figures as soon as they are measured. Hosts are started as the sizes
+ * grow, so the smallest size runs before the others are booted; `firstSizeDone` is called
+ * once its figures are in (or the part failed), which lets the caller keep the machine quiet
+ * until then: a one-host run is mostly start-up, which other work on two cores slows the most.
+ */
 export async function benchProvisioning(
   runs: number,
   log: (line: string) => void,
   report: (figures: Figure[]) => Promise<void>,
   sizes: readonly number[] = SIZES,
+  firstSizeDone: () => void = () => undefined,
 ): Promise<void> {
   const lab = await createLab();
   try {
     await lab.createNetwork('net');
-    const max = Math.max(...sizes);
-    log(`provisioning: starting ${max} bare containers`);
-    const hosts = await startHosts(lab, max);
-    for (const size of sizes)
+    const hosts: LabHost[] = [];
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      if (hosts.length < size) {
+        log(`provisioning: starting bare containers ${hosts.length + 1} to ${size}`);
+        hosts.push(...(await startHosts(lab, hosts.length, size)));
+      }
       await report(sizeFigures(size, await timeSize(lab, hosts.slice(0, size), roundsFor(size, runs), log)));
+      firstSizeDone();
+    }
   } finally {
+    firstSizeDone();
     await lab.close();
   }
 }
