@@ -157,16 +157,13 @@ function sizeFigures(size: number, times: Times): Figure[] {
 
 /**
  * Reports each size's figures as soon as they are measured. Hosts are started as the sizes
- * grow, so the smallest size runs before the others are booted; `firstSizeDone` is called
- * once its figures are in (or the part failed), which lets the caller keep the machine quiet
- * until then: a one-host run is mostly start-up, which other work on two cores slows the most.
+ * grow, so no idle container (thirty systemds) runs beside the smaller sizes.
  */
 export async function benchProvisioning(
   runs: number,
   log: (line: string) => void,
   report: (figures: Figure[]) => Promise<void>,
   sizes: readonly number[] = SIZES,
-  firstSizeDone: () => void = () => undefined,
 ): Promise<void> {
   const lab = await createLab();
   try {
@@ -178,10 +175,8 @@ export async function benchProvisioning(
         hosts.push(...(await startHosts(lab, hosts.length, size)));
       }
       await report(sizeFigures(size, await timeSize(lab, hosts.slice(0, size), roundsFor(size, runs), log)));
-      firstSizeDone();
     }
   } finally {
-    firstSizeDone();
     await lab.close();
   }
 }
