@@ -1,7 +1,6 @@
-import { rename } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { build, type Plugin } from 'esbuild';
-import { REPO_ROOT } from './node-bundle.js';
+import type { Plugin } from 'esbuild';
+import { bundleAtomically, REPO_ROOT } from './node-bundle.js';
 
 /**
  * Build-time only, like node-bundle.ts. The CLI as one CommonJS file: resolving and compiling
@@ -26,14 +25,8 @@ const nativeAddons: Plugin = {
   },
 };
 
-async function bundle(entry: string, outFile: string, format: 'cjs' | 'esm', plugins: Plugin[]) {
-  const partial = `${outFile}.${process.pid}.partial`;
-  const result = await build({
-    entryPoints: [entry],
-    absWorkingDir: REPO_ROOT,
-    outfile: partial,
-    bundle: true,
-    platform: 'node',
+function bundle(entry: string, outFile: string, format: 'cjs' | 'esm', plugins: Plugin[]): Promise<void> {
+  return bundleAtomically(entry, outFile, {
     format,
     target: 'node20',
     external: ['testcontainers', 'cpu-features'],
@@ -46,11 +39,7 @@ async function bundle(entry: string, outFile: string, format: 'cjs' | 'esm', plu
           banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
         }
       : {}),
-    legalComments: 'none',
-    logLevel: 'silent',
   });
-  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
-  await rename(partial, outFile);
 }
 
 export async function bundleCli(outDir: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 /**
  * Build-time only: esbuild is a devDependency, so nothing under src/ may import this.
@@ -29,29 +29,39 @@ export const NODE_ENTRIES = {
 export type NodeEntryName = keyof typeof NODE_ENTRIES;
 
 /**
- * One self-contained CommonJS file (pino, prom-client, dns-packet and yaml are CommonJS at heart)
- * that Debian 12's Node runs with nothing else installed. Deterministic (no timestamps, paths
- * relative to the repository), so copying it again reports unchanged. pino is only ever used
- * with its synchronous stdout destination, so its worker-thread transports are never loaded.
- * Written beside the target and renamed, so a concurrent reader never sees half a file.
+ * A bundle of `entry` into `outFile`, with what every bundle of ours shares (one Node file, paths
+ * relative to the repository). Written beside the target and renamed, so a concurrent reader
+ * never sees half a file.
  */
-export async function bundleNodeEntry(name: NodeEntryName, outFile: string): Promise<void> {
+export async function bundleAtomically(entry: string, outFile: string, options: BuildOptions): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true });
   const partial = `${outFile}.${process.pid}.partial`;
   const result = await build({
-    entryPoints: [NODE_ENTRIES[name]],
+    entryPoints: [entry],
     absWorkingDir: REPO_ROOT,
     outfile: partial,
     bundle: true,
     platform: 'node',
+    legalComments: 'none',
+    logLevel: 'silent',
+    ...options,
+  });
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
+  await rename(partial, outFile);
+}
+
+/**
+ * One self-contained CommonJS file (pino, prom-client, dns-packet and yaml are CommonJS at heart)
+ * that Debian 12's Node runs with nothing else installed. Deterministic (no timestamps, paths
+ * relative to the repository), so copying it again reports unchanged. pino is only ever used
+ * with its synchronous stdout destination, so its worker-thread transports are never loaded.
+ */
+export function bundleNodeEntry(name: NodeEntryName, outFile: string): Promise<void> {
+  return bundleAtomically(NODE_ENTRIES[name], outFile, {
     format: 'cjs',
     target: NODE_TARGET,
     minify: false,
     sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'silent',
     banner: { js: '#!/usr/bin/env node' },
   });
-  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
-  await rename(partial, outFile);
 }
