@@ -63,7 +63,8 @@ function planServer(
     effects.push(log('info', 'haproxy server state', { backend, server, from: observed.admin, to: wanted }));
     next = { ...next, admin: wanted };
   }
-  // Steering changes a weight only after its dwell time, so following it exactly cannot churn HAProxy.
+  // Steering moves a weight up only after its dwell time and down only during a proven bad spell
+  // (never back up within it), so following it exactly cannot churn HAProxy.
   const weight = state.steering[path.name]?.weight;
   if (path.kind === 'wan' && wanted === 'ready' && weight !== undefined && weight !== observed.weight) {
     effects.push({ kind: 'setServerWeight', backend, server, weight });

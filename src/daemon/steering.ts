@@ -88,14 +88,27 @@ function verdictReason(p: Judged, best: SteerInput, cfg: SteeringConfig, to: num
   return `${cost} (excess ${Math.round(p.excessMs)} ms, ${limit}): ${describeQuality(p.quality)}`;
 }
 
-/** The next weight of one judged path, or null to keep it; lowering and raising each wait out dwellMs. */
+/**
+ * Whether the path was already lowered in its current bad spell (the spell began before the last
+ * change): the spell has proven itself, so a worse reading lowers it further at once.
+ */
+function loweredInSpell(prev: SteerState): boolean {
+  return prev.badSinceMs !== null && prev.changedAtMs !== null && prev.badSinceMs < prev.changedAtMs;
+}
+
+/**
+ * The next weight of one judged path, or null to keep it. Fail fast, recover slowly: a bad spell
+ * lowers after dwellMs and then follows the evidence down; a weight holds dwellMs after a rise,
+ * and each rise waits out dwellMs of good readings and of the weight.
+ */
 function nextWeight(p: Judged, prev: SteerState, cfg: SteeringConfig, nowMs: number): number | null {
   const settled = prev.changedAtMs === null || nowMs - prev.changedAtMs >= cfg.dwellMs;
-  if (!settled) return null;
   const target = weightFor(p.excessMs, cfg);
   const bad = p.excessMs >= cfg.degradeMs;
-  if (bad && prev.badSinceMs !== null && nowMs - prev.badSinceMs >= cfg.dwellMs && target < prev.weight)
+  const spellMs = prev.badSinceMs === null ? 0 : nowMs - prev.badSinceMs;
+  if (bad && spellMs >= cfg.dwellMs && (settled || loweredInSpell(prev)) && target < prev.weight)
     return target;
+  if (!settled) return null;
   if (prev.goodSinceMs !== null && nowMs - prev.goodSinceMs >= cfg.dwellMs && prev.weight < FULL_WEIGHT) {
     const step = Math.max(1, Math.round((FULL_WEIGHT * cfg.restoreStepPercent) / 100));
     return Math.min(FULL_WEIGHT, prev.weight + step);
@@ -191,7 +204,8 @@ function promoteBest(
   const reason =
     chosen === best ? `best usable WAN (${describeQuality(chosen.quality)})` : 'heaviest usable WAN';
   const why = others.length > 0 ? `${reason}; ${others.join(', ')} worse` : `${reason}, the only one left`;
-  const next = { ...state, weight: FULL_WEIGHT, changedAtMs: nowMs, reason: why };
+  // A fresh spell: a promoted path is lowered again only after a whole dwell of bad readings.
+  const next = { ...state, weight: FULL_WEIGHT, changedAtMs: nowMs, badSinceMs: null, reason: why };
   return {
     steering: { ...steering, [chosen.name]: next },
     decisions: [{ path: chosen.name, from: state.weight, to: FULL_WEIGHT, reason: why }],

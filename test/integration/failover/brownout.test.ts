@@ -15,6 +15,12 @@ let stack: StackLab;
 const report: string[] = [];
 /** From the loss starting to the window where users must not feel it (detection and two dwells, with slack). */
 const SETTLE_MS = 15_000;
+/**
+ * The drain itself must come, and is reported: a path whose window reads its loss low at first
+ * (3 lost of 20 probes at 30 % loss) is lowered in steps and may reach the floor a little after
+ * SETTLE_MS, while the share it still takes is too small for users to feel (asserted from SETTLE_MS).
+ */
+const DRAIN_LIMIT_MS = SETTLE_MS + 10_000;
 /** Measured after settling: long enough for ~200 requests at 5 req/s on each of two nodes. */
 const MEASURE_MS = 20_000;
 const HEALTHY_MS = 20_000;
@@ -122,7 +128,7 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
   let healthyP95 = 0;
 
   it('30 % loss on WAN 1: after the settling time no request fails and p95 stays within 3x healthy', async () => {
-    await underLoadOn(stack, 60_000 + HEALTHY_MS + SETTLE_MS + MEASURE_MS + 5_000, async (load) => {
+    await underLoadOn(stack, 60_000 + HEALTHY_MS + DRAIN_LIMIT_MS + MEASURE_MS + 5_000, async (load) => {
       // Whatever the daemons did while the freshly started lab settled, both WANs are at full weight first.
       await waitFor('both WANs at full weight on both families', 60_000, async () =>
         [...(await daemonWeights('wan1')), ...(await daemonWeights('wan2'))].every((w) => w === FULL)
@@ -138,7 +144,7 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
       expect(await weightTimeline(startedAt), 'no weight changes on a healthy lab').toEqual([]);
       const lossAt = Date.now();
       await degrade('wan1', 30);
-      const drainedAt = await waitFor('wan1 off on both nodes', SETTLE_MS, async () =>
+      const drainedAt = await waitFor('wan1 off on both nodes', DRAIN_LIMIT_MS, async () =>
         (await offEverywhere('wan1')) ? true : undefined,
       ).catch(async (err: Error) => {
         throw new Error(`${err.message}\n${(await weightTimeline(lossAt, true)).join('\n')}`);
@@ -226,8 +232,15 @@ describe('brownouts: a lossy WAN is steered off before users feel it', { timeout
           ...(await weightTimeline(lossAt, true)),
         );
         expect(traffic.mesh).toBe(0);
-        expect(onWan(traffic, 'wan2')).toBeGreaterThan(onWan(traffic, 'wan1') * 10);
-        expect(wan2).toEqual([FULL, FULL, FULL, FULL]);
+        // Per family: each of WAN 2's servers carries the traffic its WAN 1 sibling does not.
+        expect(traffic.wan2).toBeGreaterThan(traffic.wan1 * 10);
+        expect(traffic['wan2-v6']).toBeGreaterThan(traffic['wan1-v6'] * 10);
+        // On each node and family WAN 2 outweighs WAN 1. At 5 % loss its two families' windows
+        // differ by chance (3 lost of 20 probes against 1), which may lower one of them; the
+        // traffic stays on WAN 2 all the same, and that is what users feel.
+        wan2.forEach((weight, i) =>
+          expect(weight, `${wan1.join('/')} vs ${wan2.join('/')}`).toBeGreaterThan(wan1[i] ?? FULL),
+        );
         expect(samples.filter((s) => !s.ok)).toEqual([]);
       } finally {
         await healLink(stack.hosts.proxy, 'wan1');

@@ -26,6 +26,22 @@ describe('the full-weight WAN failing its HAProxy check', () => {
     ]);
   });
 
+  it('lowers a promoted WAN again only after a whole fresh dwell of bad readings', () => {
+    const cfg = { ...STEERING_DEFAULTS, minWeight: 0 };
+    const inSpell = { ...drained, badSinceMs: 0, changedAtMs: 2000 };
+    let steering = planSteering(
+      inputs(false),
+      { wan1: inSpell, wan2: newSteerState() },
+      cfg,
+      60_000,
+    ).steering;
+    const weights = [60_500, 61_500, 62_500].map((atMs) => {
+      steering = planSteering(inputs(true), steering, cfg, atMs).steering;
+      return steering.wan1?.weight;
+    });
+    expect(weights).toEqual([100, 100, 0]);
+  });
+
   it('with minWeight 1, leaves it: HAProxy falls back to the lowered WAN by itself', () => {
     const low = { ...drained, weight: 1 };
     const plan = planSteering(inputs(false), { wan1: low, wan2: newSteerState() }, STEERING_DEFAULTS, 60_000);
@@ -78,7 +94,16 @@ describe('the bad spell of a path', () => {
     expect(replayWan1([BAD, BAND, BAND, BAND])).toEqual([100, 100, 100, 100]);
   });
 
-  it('lowers a lowered path further only after another dwell, to what the worse reading deserves', () => {
-    expect(replayWan1([BAD, BAD, BAD, 512, 512, BAND, 512])).toEqual([100, 100, 29, 29, 1, 1, 1]);
+  it('lowers a lowered path further at once, to what a worse reading in the same spell deserves', () => {
+    expect(replayWan1([BAD, BAD, BAD, 412, BAND, 512])).toEqual([100, 100, 29, 1, 1, 1]);
+  });
+
+  it('never lowers it again on a better reading of the same spell', () => {
+    expect(replayWan1([512, 512, 512, BAD, BAD])).toEqual([100, 100, 1, 1, 1]);
+  });
+
+  it('after a rise, lowers only once a fresh spell has lasted the dwell time', () => {
+    const readings: Reading[] = [BAD, BAD, BAD, GOOD, GOOD, GOOD, 512, 512, 512];
+    expect(replayWan1(readings)).toEqual([100, 100, 29, 29, 29, 54, 54, 54, 1]);
   });
 });
