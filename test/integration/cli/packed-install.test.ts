@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,22 @@ const INSTALL_TIMEOUT_MS = 600_000;
 let work = '';
 let ingress = '';
 let host: LabHost | undefined;
+
+/**
+ * What the CLI's bundle leaves to run time, and why: everything else is bundled, so the package
+ * depends on these alone. A new one must be listed here, and installed if the CLI needs it.
+ */
+const RUN_TIME_REQUIRES: Record<string, 'needed' | 'optional'> = {
+  // Docker's client, for the lab commands.
+  testcontainers: 'needed',
+  // ssh2's native crypto and its CPU probe: ssh2 falls back to JavaScript without them.
+  'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node': 'optional',
+  'cpu-features': 'optional',
+  // nunjucks' file watcher, which we never turn on.
+  chokidar: 'optional',
+};
+
+const installedPackage = (): string => join(work, 'prefix', 'lib', 'node_modules', 'ingress');
 
 async function packAndInstall(): Promise<void> {
   work = await mkdtemp(join(tmpdir(), 'ingress-packed-'));
@@ -71,12 +89,52 @@ describe('the packed tarball, installed without devDependencies', () => {
     const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
     const result = await runIngress(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
-    const installed = await readdir(join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'node_modules'));
+    const installed = await readdir(join(installedPackage(), 'node_modules'));
     expect(installed.filter((name) => ['esbuild', 'typescript', 'tsx', 'vitest'].includes(name))).toEqual([]);
-    const shipped = join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'dist', 'node');
+    const shipped = join(installedPackage(), 'dist', 'node');
     expect(await readdir(shipped)).toEqual(expect.arrayContaining(['ingress-node.js', 'ingress-daemon.js']));
-    const cli = join(work, 'prefix', 'lib', 'node_modules', 'ingress', 'dist', 'cli');
+    const cli = join(installedPackage(), 'dist', 'cli');
     expect((await readdir(cli)).sort()).toEqual(['ingress.cjs', 'launch.js']);
+  });
+
+  it('installs what its bundle requires at run time, and nothing it bundled', async () => {
+    const bundle = await readFile(join(installedPackage(), 'dist', 'cli', 'ingress.cjs'), 'utf8');
+    const builtins = new Set(builtinModules);
+    const required = [...bundle.matchAll(/\brequire\("([^"]+)"\)/g)]
+      .map((m) => m[1] ?? '')
+      .filter((id) => !id.startsWith('node:') && !id.startsWith('.') && !builtins.has(id));
+    expect([...new Set(required)].sort()).toEqual(Object.keys(RUN_TIME_REQUIRES).sort());
+    const fromBundle = createRequire(join(installedPackage(), 'dist', 'cli', 'ingress.cjs'));
+    for (const [id, need] of Object.entries(RUN_TIME_REQUIRES))
+      if (need === 'needed') expect(fromBundle.resolve(id), id).toContain(installedPackage());
+    const installed = await readdir(join(installedPackage(), 'node_modules'));
+    expect(
+      installed.filter((name) =>
+        ['commander', 'pino', 'nunjucks', 'prom-client', 'dns-packet'].includes(name),
+      ),
+    ).toEqual([]);
+  });
+
+  it('makes a CA and issues a certificate whose key only its owner reads', async () => {
+    const init = await runIngress(['ca', 'init', '--state-dir', 'pki']);
+    expect(init).toMatchObject({ code: 0, stderr: '' });
+    const issue = await runIngress([
+      'ca',
+      'issue',
+      'web',
+      '--san',
+      'web.example.test',
+      '--out',
+      'web',
+      '--state-dir',
+      'pki',
+    ]);
+    expect(issue).toMatchObject({ code: 0, stderr: '' });
+    const cert = new X509Certificate(await readFile(join(work, 'web', 'web.crt')));
+    const ca = new X509Certificate(await readFile(join(work, 'web', 'ca.pem')));
+    expect(cert.verify(ca.publicKey)).toBe(true);
+    expect(cert.subjectAltName).toBe('DNS:web.example.test');
+    expect((await stat(join(work, 'web', 'web.key'))).mode & 0o777).toBe(0o600);
   });
 
   it('plays a playbook against a container over SSH, then finds nothing to change', async () => {
@@ -107,7 +165,8 @@ describe('the packed tarball, installed without devDependencies', () => {
     expect((await target.exec('cat /root/packed.txt')).stdout).toBe('installed from the tarball\n');
     // The first run left V8's compiled code in the user's cache; the second runs from it.
     const cacheDir = join(work, '.cache', 'ingress', 'code-cache');
-    expect(await readdir(cacheDir)).toEqual([expect.stringMatching(/^play-[0-9a-f]{32}\.v8$/)]);
+    const plays = (await readdir(cacheDir)).filter((name) => name.startsWith('play-'));
+    expect(plays).toEqual([expect.stringMatching(/^play-[0-9a-f]{32}\.v8$/)]);
     const again = await play();
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
