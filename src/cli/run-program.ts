@@ -15,11 +15,14 @@ export async function runProgram(
   register: (setExitCode: SetExitCode) => void,
 ): Promise<number> {
   let exitCode = 0;
+  // Before the commands are registered: each inherits it, so a subcommand's help or usage error
+  // returns here too instead of commander exiting the process (with its own code, 1).
+  program.exitOverride();
   register((code) => {
     exitCode = code;
   });
   try {
-    await program.exitOverride().parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     // commander has printed its own message; help and --version end with exit code 0.
