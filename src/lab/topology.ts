@@ -10,7 +10,7 @@ export type StackHostName = 'ingress-1' | 'ingress-2' | 'proxy' | 'dns' | 'pebbl
 export const STACK_NETWORKS: readonly StackNetwork[] = ['public', 'wan1', 'wan2', 'underlay', 'home'];
 
 /**
- * Third octet of each network inside 10.<base>.0.0/16 (other tests use 10.231.x), and the
+ * Third octet of each network inside 10.<base>.0.0/16 (a free base, see address-pool.ts), and the
  * third group of its IPv6 twin fd1e:<base>:<octet>::/64 (unique-local, still internal).
  */
 const NETWORK_OCTET: Record<StackNetwork, number> = { public: 1, wan1: 2, wan2: 3, underlay: 4, home: 5 };

@@ -158,7 +158,8 @@ describe('ingress lab, driven by the README', () => {
     expect(heal.stdout).toContain('ingress-1: haproxy path wan1: DOWN -> UP');
     // The proxy comes back on its IPv6 address too, the one the relay server names.
     expect(heal.stdout).toContain('ingress-1: haproxy path wan1-v6: DOWN -> UP');
-    expect((await shell.run(readmeLine('ingress lab status'))).code).toBe(0);
+    const status = await shell.run(readmeLine('ingress lab status'));
+    expect(status.code, `${status.stderr}\n${status.stdout}`).toBe(0);
   }, 180_000);
 
   it("`lab degrade wan1 30` drops packets on the proxy's WAN 1 in a table of its own, `lab heal wan1` removes it", async () => {

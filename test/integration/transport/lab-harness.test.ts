@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dockerode, LAB_LABEL } from '../../../src/lab/docker.js';
+import { dockerSubnets, firstFreeBase, usedBases } from '../../../src/lab/address-pool.js';
 import { createLab } from '../../../src/lab/lab.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { sleep } from '../../../src/time/sleep.js';
@@ -32,17 +33,19 @@ async function hostnameWithin(spec: Parameters<typeof SshTransport.connect>[0], 
 describe('lab harness', () => {
   it('runs a systemd host on two internal networks, cuts and restores a link, and cleans up after itself', async () => {
     const lab = await createLab();
+    // A free 10.x range, as the stack labs pick theirs: one of them may hold any fixed one.
+    const base = firstFreeBase(231, usedBases(await dockerSubnets()));
     try {
-      await lab.createNetwork('wan1', { subnet: '10.231.1.0/24' });
-      await lab.createNetwork('wan2', { subnet: '10.231.2.0/24' });
+      await lab.createNetwork('wan1', { subnet: `10.${base}.1.0/24` });
+      await lab.createNetwork('wan2', { subnet: `10.${base}.2.0/24` });
       const host = await lab.startHost({
         name: 'edge',
         networks: [
-          { name: 'wan1', ipv4: '10.231.1.10' },
-          { name: 'wan2', ipv4: '10.231.2.10' },
+          { name: 'wan1', ipv4: `10.${base}.1.10` },
+          { name: 'wan2', ipv4: `10.${base}.2.10` },
         ],
       });
-      expect(host.addresses).toEqual({ wan1: '10.231.1.10', wan2: '10.231.2.10' });
+      expect(host.addresses).toEqual({ wan1: `10.${base}.1.10`, wan2: `10.${base}.2.10` });
       expect((await host.exec('systemctl is-system-running --wait')).stdout.trim()).toMatch(
         /running|degraded/,
       );
@@ -52,11 +55,11 @@ describe('lab harness', () => {
       expect(net.Internal).toBe(true);
       expect(net.Labels?.[LAB_LABEL]).toBe(lab.runId);
 
-      const viaWan2 = host.connectionSpec({ address: '10.231.2.10', connectTimeoutMs: 3_000 });
+      const viaWan2 = host.connectionSpec({ address: `10.${base}.2.10`, connectTimeoutMs: 3_000 });
       expect(await hostname(viaWan2)).toBe('edge');
       await lab.disconnectNetwork(host, 'wan2');
       await expect(hostname(viaWan2)).rejects.toMatchObject({ code: 'E_UNREACHABLE' });
-      await lab.connectNetwork(host, 'wan2', '10.231.2.10');
+      await lab.connectNetwork(host, 'wan2', `10.${base}.2.10`);
       expect(await hostnameWithin(viaWan2, 20_000)).toBe('edge');
 
       await host.stop();
