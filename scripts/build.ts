@@ -1,24 +1,52 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCli } from './cli-bundle.js';
+import { bundleCli, CLI_FILES } from './cli-bundle.js';
 import { bundleNodeEntry, NODE_ENTRIES, type NodeEntryName } from './node-bundle.js';
 
 /**
- * `npm run build`: everything the package ships under dist/, from a clean folder.
+ * `npm run build`: everything the package ships under dist/.
  * - dist/cli/: the CLI (launch.js, which bin/ingress.js imports, and the bundle ingress.cjs);
  * - dist/node/: the node program and the daemon's, which `ingress up` copies to every node.
  * The package is ESM ("type": "module"); a package.json beside the node programs says they are
  * CommonJS, so they also run in place (on the nodes they sit in a folder of their own).
  * Types are checked by `npm run typecheck`, not here.
+ *
+ * Every file is replaced by a rename and dist/ is never emptied first: `npm pack` builds, and an
+ * `ingress` started meanwhile (a test, a running lab command) must find either the old file or
+ * the new one, never none. What the build no longer writes is removed afterwards.
  */
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const NODE_PACKAGE = 'node/package.json';
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, text);
+  await rename(partial, file);
+}
+
+/** What lies under `dir` that is neither a built file nor a folder holding one. */
+async function staleUnder(dir: string, built: ReadonlySet<string>): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const holds = (folder: string): boolean => [...built].some((file) => file.startsWith(`${folder}/`));
+  return entries
+    .map((e) => ({ path: relative(dir, join(e.parentPath, e.name)), isDir: e.isDirectory() }))
+    .filter(({ path, isDir }) => (isDir ? !holds(path) : !built.has(path)))
+    .map(({ path }) => path);
+}
 
 async function buildAll(): Promise<void> {
-  await rm(DIST, { recursive: true, force: true });
   await bundleCli(`${DIST}cli`);
-  for (const name of Object.keys(NODE_ENTRIES) as NodeEntryName[])
-    await bundleNodeEntry(name, `${DIST}node/${name}`);
-  await writeFile(`${DIST}node/package.json`, '{ "type": "commonjs" }\n');
+  const nodeEntries = Object.keys(NODE_ENTRIES) as NodeEntryName[];
+  for (const name of nodeEntries) await bundleNodeEntry(name, `${DIST}node/${name}`);
+  await writeAtomically(`${DIST}${NODE_PACKAGE}`, '{ "type": "commonjs" }\n');
+  const built = new Set([
+    ...Object.values(CLI_FILES).map((file) => `cli/${file}`),
+    ...nodeEntries.map((name) => `node/${name}`),
+    NODE_PACKAGE,
+  ]);
+  for (const stale of await staleUnder(DIST, built))
+    await rm(join(DIST, stale), { recursive: true, force: true });
 }
 
 buildAll().catch((err: unknown) => {
