@@ -21,6 +21,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI's entry is CommonJS (see bin/ingress.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Type-aware: every TypeScript file belongs to tsconfig.json.
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

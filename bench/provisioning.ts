@@ -12,7 +12,7 @@ import { sleep } from '../src/time/sleep.js';
 
 export const SIZES = [1, 10, 30] as const;
 const PLAYBOOK = fileURLToPath(new URL('test/fixtures/integration/converge/site.yml', REPO_ROOT));
-const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.js', REPO_ROOT));
+const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.cjs', REPO_ROOT));
 
 /**
  * Undoes what the playbook does, so the next run is a first run again. apt's lists stay: both

@@ -17,7 +17,7 @@ import { figure, type Figure, type TimelineVariant } from './lib/results.js';
 import { median } from './lib/stats.js';
 import { mustSucceed, timedRun } from './lib/timed.js';
 
-const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.js', REPO_ROOT));
+const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.cjs', REPO_ROOT));
 
 /** HAProxy's own defaults (inter 2 s, fall 3, rise 2, check timeout = inter) and a usual 5 s connect timeout. */
 export const HAPROXY_DEFAULT_CHECKS =

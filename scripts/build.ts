@@ -6,7 +6,7 @@ import { bundleNodeEntry, NODE_ENTRIES, type NodeEntryName } from './node-bundle
 
 /**
  * `npm run build`: everything the package ships under dist/.
- * - dist/cli/: the CLI (launch.js, which bin/ingress.js imports, and the bundle ingress.cjs);
+ * - dist/cli/: the CLI (launch.cjs, which bin/ingress.cjs requires, and the bundle ingress.cjs);
  * - dist/node/: the node program and the daemon's, which `ingress up` copies to every node.
  * The package is ESM ("type": "module"); a package.json beside the node programs says they are
  * CommonJS, so they also run in place (on the nodes they sit in a folder of their own).

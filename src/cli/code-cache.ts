@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
 
 /**
@@ -67,6 +68,23 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
+/** A command keeps one cache: those of earlier bundles or Node builds would only fill the disk. */
+function dropOtherCaches(kept: string): void {
+  const dir = dirname(kept);
+  const command = basename(kept).replace(/-[0-9a-f]{32}\.v8$/, '');
+  try {
+    for (const name of readdirSync(dir))
+      if (
+        name !== basename(kept) &&
+        name.replace(/-[0-9a-f]{32}\.v8$/, '') === command &&
+        name.endsWith('.v8')
+      )
+        rmSync(join(dir, name));
+  } catch {
+    // As for writing: a cache left behind costs disk, never a command.
+  }
+}
+
 export interface LoadedModule<T> {
   exports: T;
   /** How the cache was used: none (no folder), hit, rejected (V8 refused it), or missing. */
@@ -97,7 +115,8 @@ export function loadWithCodeCache<T>(file: string, options: CodeCacheOptions): L
   if (!options.dir || !importModuleDynamically || !privateDir(options.dir)) return plainRequire(file);
   const bytes = readFileSync(file);
   const cacheFile = join(options.dir, codeCacheName(bytes, options.command));
-  const source = bytes.toString('utf8');
+  // esbuild writes ASCII: decoding it as Latin-1 copies bytes, where UTF-8 would check each one.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const cachedData = readCache(cacheFile);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
@@ -117,7 +136,9 @@ export function loadWithCodeCache<T>(file: string, options: CodeCacheOptions): L
     exports: module.exports,
     cache,
     save: () => {
-      if (cache !== 'hit') writeCache(cacheFile, script.createCachedData());
+      if (cache === 'hit') return;
+      writeCache(cacheFile, script.createCachedData());
+      dropOtherCaches(cacheFile);
     },
   };
 }

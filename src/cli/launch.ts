@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { codeCacheDir, loadWithCodeCache } from './code-cache.js';
 
 /**
- * What bin/ingress.js runs: the CLI bundle (dist/cli/ingress.cjs, beside this file once built),
+ * What bin/ingress.cjs runs: the CLI bundle (dist/cli/ingress.cjs, beside this file once built),
  * compiled through V8's code cache. Kept apart from the bundle so that loading it costs nothing.
  */
 const BUNDLE = fileURLToPath(new URL('./ingress.cjs', import.meta.url));

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const DIST = join(REPO, 'dist');
 const SHIPPED = [
-  'cli/launch.js',
+  'cli/launch.cjs',
   'cli/ingress.cjs',
   'node/ingress-node.js',
   'node/ingress-daemon.js',
@@ -54,5 +55,7 @@ describe('npm run build', () => {
     expect([...missing]).toEqual([]);
     await expect(access(join(DIST, 'left-over.txt'))).rejects.toThrow();
     await expect(access(join(DIST, 'cli', 'old'))).rejects.toThrow();
+    // ASCII, so every start decodes the CLI bundle as Latin-1 rather than checking UTF-8.
+    expect(isAscii(await readFile(join(DIST, 'cli', 'ingress.cjs')))).toBe(true);
   }, 120_000);
 });

@@ -94,7 +94,7 @@ describe('the packed tarball, installed without devDependencies', () => {
     const shipped = join(installedPackage(), 'dist', 'node');
     expect(await readdir(shipped)).toEqual(expect.arrayContaining(['ingress-node.js', 'ingress-daemon.js']));
     const cli = join(installedPackage(), 'dist', 'cli');
-    expect((await readdir(cli)).sort()).toEqual(['ingress.cjs', 'launch.js']);
+    expect((await readdir(cli)).sort()).toEqual(['ingress.cjs', 'launch.cjs']);
   });
 
   it('installs what its bundle requires at run time, and nothing it bundled', async () => {

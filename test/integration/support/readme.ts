@@ -41,7 +41,7 @@ export async function readmeShell(): Promise<{
   await mkdir(cwd, { recursive: true });
   await writeFile(
     join(bin, 'ingress'),
-    `#!/bin/sh\nexec ${process.execPath} ${join(repoRoot, 'bin', 'ingress.js')} "$@"\n`,
+    `#!/bin/sh\nexec ${process.execPath} ${join(repoRoot, 'bin', 'ingress.cjs')} "$@"\n`,
   );
   await chmod(join(bin, 'ingress'), 0o755);
   const env = { ...process.env, NO_COLOR: '1', PATH: `${bin}:${process.env['PATH'] ?? ''}` };

@@ -97,6 +97,29 @@ describe('loading through the code cache', () => {
     expect(changed.exports.answer()).toBe(43);
   });
 
+  it('keeps one cache per command, dropping those of earlier bundles', async () => {
+    const { file, dir } = await fixture('one-per-command', 1);
+    loadWithCodeCache<Fixture>(file, { dir, command: 'play' }).save();
+    loadWithCodeCache<Fixture>(file, { dir, command: 'ca' }).save();
+    const earlier = (await readdir(dir)).sort();
+    await writeFile(file, moduleSource(2));
+    loadWithCodeCache<Fixture>(file, { dir, command: 'play' }).save();
+    const now = (await readdir(dir)).sort();
+    expect(now).toHaveLength(2);
+    expect(now).toContain(earlier.find((name) => name.startsWith('ca-')));
+    expect(now).not.toContain(earlier.find((name) => name.startsWith('play-')));
+    expect(now.find((name) => name.startsWith('play-'))).toBe(codeCacheName(await readFile(file), 'play'));
+  });
+
+  it('reads a bundle that is not plain ASCII as UTF-8, through its cache too', async () => {
+    const { file, dir } = await fixture('utf8', 3);
+    await writeFile(file, "exports.answer = () => '\u25cf'.length + '●'.length;\n");
+    loadWithCodeCache<{ answer(): number }>(file, { dir, command: 'play' }).save();
+    const cached = loadWithCodeCache<{ answer(): number }>(file, { dir, command: 'play' });
+    expect(cached.cache).toBe('hit');
+    expect(cached.exports.answer()).toBe(2);
+  });
+
   it('compiles as usual when the cache is damaged, and replaces it', async () => {
     // Damaged before this process compiles the source: V8 would otherwise reuse its own copy.
     const { file, dir } = await fixture('damaged', 7);
