@@ -25,13 +25,25 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(partial, file);
 }
 
-/** What lies under `dir` that is neither a built file nor a folder holding one. */
+/** A `NAME.PID.partial` file of a build still running (another `npm run build`, `npm pack`). */
+function inProgress(path: string): boolean {
+  const pid = /\.(\d+)\.partial$/.exec(path)?.[1];
+  if (pid === undefined) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What lies under `dir` that is neither a built file, a folder holding one, nor another build's. */
 async function staleUnder(dir: string, built: ReadonlySet<string>): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const holds = (folder: string): boolean => [...built].some((file) => file.startsWith(`${folder}/`));
   return entries
     .map((e) => ({ path: relative(dir, join(e.parentPath, e.name)), isDir: e.isDirectory() }))
-    .filter(({ path, isDir }) => (isDir ? !holds(path) : !built.has(path)))
+    .filter(({ path, isDir }) => (isDir ? !holds(path) : !built.has(path) && !inProgress(path)))
     .map(({ path }) => path);
 }
 

@@ -1,6 +1,14 @@
 /** `npm run bench -- [--only SECTION[,SECTION]] [--runs N]`: what to run and how often. */
 
-export const SECTIONS = ['provisioning', 'failover', 'dns', 'footprint', 'hop', 'handshake'] as const;
+export const SECTIONS = [
+  'startup',
+  'provisioning',
+  'failover',
+  'dns',
+  'footprint',
+  'hop',
+  'handshake',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {

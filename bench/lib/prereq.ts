@@ -33,10 +33,9 @@ export async function missingPrerequisites(sections: readonly Section[]): Promis
   const out = new Map<Section, string[]>();
   for (const section of sections) {
     const missing: string[] = [];
-    if (section !== 'handshake') {
-      if (!docker) missing.push('a running Docker engine (apt-get install docker.io; dockerd &)');
-      if (!built) missing.push('the build (npm run build: dist/cli and dist/node)');
-    }
+    if (section !== 'handshake' && section !== 'startup' && !docker)
+      missing.push('a running Docker engine (apt-get install docker.io; dockerd &)');
+    if (section !== 'handshake' && !built) missing.push('the build (npm run build: dist/cli and dist/node)');
     if (section === 'provisioning' && !ansible)
       missing.push('ansible-playbook, the baseline (apt-get install ansible-core)');
     if (missing.length > 0) out.set(section, missing);
