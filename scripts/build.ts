@@ -1,6 +1,7 @@
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempWriterPid, writeFileAtomic } from '../src/fs/atomic.js';
 import { bundleCli, CLI_FILES } from './cli-bundle.js';
 import { bundleNodeEntry, NODE_ENTRIES, type NodeEntryName } from './node-bundle.js';
 
@@ -19,18 +20,12 @@ import { bundleNodeEntry, NODE_ENTRIES, type NodeEntryName } from './node-bundle
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const NODE_PACKAGE = 'node/package.json';
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, text);
-  await rename(partial, file);
-}
-
-/** A `NAME.PID.partial` file of a build still running (another `npm run build`, `npm pack`). */
+/** A temp file of a build still running (another `npm run build`, `npm pack`). */
 function inProgress(path: string): boolean {
-  const pid = /\.(\d+)\.partial$/.exec(path)?.[1];
+  const pid = tempWriterPid(path);
   if (pid === undefined) return false;
   try {
-    process.kill(Number(pid), 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
@@ -51,7 +46,7 @@ async function buildAll(): Promise<void> {
   await bundleCli(`${DIST}cli`);
   const nodeEntries = Object.keys(NODE_ENTRIES) as NodeEntryName[];
   for (const name of nodeEntries) await bundleNodeEntry(name, `${DIST}node/${name}`);
-  await writeAtomically(`${DIST}${NODE_PACKAGE}`, '{ "type": "commonjs" }\n');
+  await writeFileAtomic(`${DIST}${NODE_PACKAGE}`, '{ "type": "commonjs" }\n');
   const built = new Set([
     ...Object.values(CLI_FILES).map((file) => `cli/${file}`),
     ...nodeEntries.map((name) => `node/${name}`),

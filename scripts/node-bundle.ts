@@ -2,6 +2,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
+import { tempName } from '../src/fs/atomic.js';
 
 /**
  * Build-time only: esbuild is a devDependency, so nothing under src/ may import this.
@@ -35,7 +36,7 @@ export type NodeEntryName = keyof typeof NODE_ENTRIES;
  */
 export async function bundleAtomically(entry: string, outFile: string, options: BuildOptions): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true });
-  const partial = `${outFile}.${process.pid}.partial`;
+  const partial = tempName(outFile);
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: REPO_ROOT,

@@ -8,8 +8,15 @@ export async function ensureDir(path: string, mode = 0o700): Promise<void> {
   await chmod(path, mode);
 }
 
-function tempName(path: string): string {
+/** Where a new `path` is written before the rename: beside it, named after the writing process. */
+export function tempName(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The process that is writing `path`, if it is a tempName; whether it still runs is the caller's question. */
+export function tempWriterPid(path: string): number | undefined {
+  const pid = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(path)?.[1];
+  return pid === undefined ? undefined : Number(pid);
 }
 
 /**
