@@ -68,18 +68,17 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
+/** A codeCacheName, with its command captured. */
+const CACHE_NAME = /^(.+)-[0-9a-f]{32}\.v8$/;
+
 /** A command keeps one cache: those of earlier bundles or Node builds would only fill the disk. */
 function dropOtherCaches(kept: string): void {
   const dir = dirname(kept);
-  const command = basename(kept).replace(/-[0-9a-f]{32}\.v8$/, '');
+  const command = CACHE_NAME.exec(basename(kept))?.[1];
+  if (command === undefined) return;
   try {
     for (const name of readdirSync(dir))
-      if (
-        name !== basename(kept) &&
-        name.replace(/-[0-9a-f]{32}\.v8$/, '') === command &&
-        name.endsWith('.v8')
-      )
-        rmSync(join(dir, name));
+      if (name !== basename(kept) && CACHE_NAME.exec(name)?.[1] === command) rmSync(join(dir, name));
   } catch {
     // As for writing: a cache left behind costs disk, never a command.
   }
