@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLab, type Lab, type LabHost } from '../src/lab/lab.js';
 import { figure, type Figure } from './lib/results.js';
-import { REPO_ROOT } from './lib/prereq.js';
+import { INGRESS_BIN, REPO_ROOT } from './lib/prereq.js';
 import { mustSucceed, timedRun } from './lib/timed.js';
 import { sleep } from '../src/time/sleep.js';
 
 export const SIZES = [1, 10, 30] as const;
 const PLAYBOOK = fileURLToPath(new URL('test/fixtures/integration/converge/site.yml', REPO_ROOT));
-const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.cjs', REPO_ROOT));
 
 /**
  * Undoes what the playbook does, so the next run is a first run again. apt's lists stay: both

@@ -138,7 +138,7 @@ async function main(): Promise<number> {
   };
   // First, while no lab loads the machine: a short command is mostly start-up.
   if (run.includes('startup')) {
-    results.figures.push(...benchStartup(Math.max(STARTUP_RUNS, args.runs)));
+    results.figures.push(...(await benchStartup(Math.max(STARTUP_RUNS, args.runs))));
     await save();
   }
   const failures = await runLabs(run, args, results, save);

@@ -3,7 +3,6 @@
 // ours first and then the HAProxy-defaults baseline (which reconfigures the lab, so it goes last).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { putFile } from '../src/lab/stack-services.js';
 import { startStackLab, type StackLab } from '../src/lab/stack-lab.js';
 import { INGRESS_NODES } from '../src/lab/topology.js';
@@ -12,12 +11,10 @@ import type { Section } from './lib/args.js';
 import { failoverCycle, STEPS, type Cycle } from './failover.js';
 import { benchFootprint } from './footprint.js';
 import { benchHop } from './hop.js';
-import { REPO_ROOT } from './lib/prereq.js';
+import { INGRESS_BIN } from './lib/prereq.js';
 import { figure, type Figure, type TimelineVariant } from './lib/results.js';
 import { median } from './lib/stats.js';
 import { mustSucceed, timedRun } from './lib/timed.js';
-
-const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.cjs', REPO_ROOT));
 
 /** HAProxy's own defaults (inter 2 s, fall 3, rise 2, check timeout = inter) and a usual 5 s connect timeout. */
 export const HAPROXY_DEFAULT_CHECKS =

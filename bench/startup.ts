@@ -1,10 +1,8 @@
 // How long a short command takes from exec to exit, against Node starting and doing nothing
 // (`node -e 0`), measured interleaved so both see the same moment of the machine.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { INGRESS_BIN } from './lib/prereq.js';
 import { figure, type Figure } from './lib/results.js';
-
-const INGRESS_BIN = fileURLToPath(new URL('../bin/ingress.cjs', import.meta.url));
+import { mustSucceed, timedRun } from './lib/timed.js';
 
 /** What a user types, and its arguments to bin/ingress.cjs. */
 export const STARTUP_COMMANDS: { name: string; args: string[] }[] = [
@@ -16,22 +14,19 @@ export const STARTUP_COMMANDS: { name: string; args: string[] }[] = [
 /** The first runs store the code cache, as a user's first command does; they are not counted. */
 const WARM_UP_RUNS = 2;
 
-function timedMs(args: string[]): number {
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { stdio: 'ignore' });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status ?? run.signal}`);
-  return ms;
+async function nodeMs(args: string[]): Promise<number> {
+  return mustSucceed(`node ${args.join(' ')}`, await timedRun(process.execPath, args)).ms;
 }
 
-export function benchStartup(runs: number): Figure[] {
+export async function benchStartup(runs: number): Promise<Figure[]> {
   const baseline: number[] = [];
   const times = STARTUP_COMMANDS.map(() => [] as number[]);
   for (const command of STARTUP_COMMANDS)
-    for (let i = 0; i < WARM_UP_RUNS; i += 1) timedMs([INGRESS_BIN, ...command.args]);
+    for (let i = 0; i < WARM_UP_RUNS; i += 1) await nodeMs([INGRESS_BIN, ...command.args]);
   for (let i = 0; i < runs; i += 1) {
-    baseline.push(timedMs(['-e', '0']));
-    STARTUP_COMMANDS.forEach((command, c) => times[c]?.push(timedMs([INGRESS_BIN, ...command.args])));
+    baseline.push(await nodeMs(['-e', '0']));
+    for (const [c, command] of STARTUP_COMMANDS.entries())
+      times[c]?.push(await nodeMs([INGRESS_BIN, ...command.args]));
   }
   return STARTUP_COMMANDS.map((command, c) =>
     figure(

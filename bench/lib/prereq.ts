@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Section } from './args.js';
 
 const run = promisify(execFile);
 
 export const REPO_ROOT = new URL('../../', import.meta.url);
+/** The CLI as `npm link` installs it: every section runs `ingress` through this file. */
+export const INGRESS_BIN = fileURLToPath(new URL('bin/ingress.cjs', REPO_ROOT));
 
 async function works(file: string, args: string[]): Promise<boolean> {
   try {
