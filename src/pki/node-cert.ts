@@ -158,7 +158,8 @@ export interface InstallOptions {
   /**
    * How a changed CA file is loaded. HAProxy 2.6 (Debian 12) kills its worker on
    * `commit ssl ca-file` once any `commit ssl cert` ran in the same process
-   * (haproxy/haproxy#3165; HAProxy 3.0.11 of Debian 13 too, as test/integration/pki/haproxy-ca-file.test.ts checks),
+   * (haproxy/haproxy#3165; HAProxy 3.0.11 of Debian 13 too, or fails the commit, as
+   * test/integration/pki/haproxy-ca-file.test.ts checks),
    * and a renewal may have committed a certificate weeks earlier; so by default a CA
    * change (rare: rotations only) goes through a seamless reload.
    */
